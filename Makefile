@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+TEMPLATE_DIRS := lab_site/templates home/templates $(wildcard challenges/templates pilots/templates search/templates)
+
+.PHONY: run test lint format migrate demo worker beat assets clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+migrate: $(VENV)/.runtime
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo_content
+
+## make run: set up, migrate, load the demo content and serve http://127.0.0.1:8000/
+run: demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## make test: the whole suite (SQLite unless DATABASE_URL says otherwise)
+test: $(VENV)/.dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(TEMPLATE_DIRS)
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $(TEMPLATE_DIRS)
+
+## Celery against a real broker: CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker
+worker: $(VENV)/.runtime
+	$(BIN)/celery -A lab_site worker --loglevel=INFO
+
+beat: $(VENV)/.runtime
+	$(BIN)/celery -A lab_site beat --loglevel=INFO
+
+## Rebuild the committed front-end files from package.json (needs Node and npm)
+assets:
+	npm ci --no-audit --no-fund
+	npm run build
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static

@@ -1,0 +1,10 @@
+"""Local development: `make run`. DEBUG on, a fixed throwaway secret key."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env(
+    "DJANGO_SECRET_KEY",
+    default="dev-only-insecure-key-f3b1c0a9e8d7-never-use-in-production-5c2e",
+)

@@ -1,0 +1,73 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are still synchronous, so let Django allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def demo_site(db):
+    """The site shell from the demo-content loader: home page, content pages, users."""
+    from home import demo_content
+    from home.models import HomePage
+
+    with open(os.devnull, "w") as devnull:
+        demo_content.load(stdout=devnull)
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def login(client, django_user_model):
+    """Sign the test client in as the demo user with this email address."""
+
+    def _login(email: str):
+        user = django_user_model.objects.get(email=email)
+        client.force_login(user)
+        return user
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's package "
+            "(apt-get install -y chromium) or set CHROMIUM_PATH.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context_options():
+    """Override in a test module to change the viewport or turn JavaScript off."""
+    return {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, browser_context_options):
+    context = chromium.new_context(base_url=live_server.url, **browser_context_options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

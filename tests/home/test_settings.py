@@ -1,0 +1,141 @@
+"""The settings package: production refuses to start without secrets and passes the
+deploy checks; the defaults need nothing installed."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The environment the README documents for production.
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "k3$Vq9!tZ2p@Lw8rXc5^Ny7&Hb4*Md6(Fg1)Js0-Ae+Ru_pW3xYz7LmN",
+    "DJANGO_ALLOWED_HOSTS": "impactlab.example",
+    "DATABASE_URL": "sqlite:////tmp/lab-deploy-check.sqlite3",
+}
+
+
+def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+class ProductionSettingsTests:
+    def test_check_deploy_reports_no_issues(self):
+        result = _manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=lab_site.settings.production",
+            env=PRODUCTION_ENV,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues" in result.stdout
+
+    def test_missing_secret_key_stops_with_its_name(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+        result = _manage("check", "--settings=lab_site.settings.production", env=env)
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+class DefaultSettingsTests:
+    def test_defaults_need_nothing_installed(self):
+        env = {}
+        code = (
+            "import django, os;"
+            "os.environ['DJANGO_SETTINGS_MODULE']='lab_site.settings.dev';"
+            "django.setup();"
+            "from django.conf import settings as s;"
+            "print(s.DATABASES['default']['ENGINE']);"
+            "print(s.CELERY_TASK_ALWAYS_EAGER);"
+            "print(s.WAGTAILSEARCH_BACKENDS['default']['BACKEND']);"
+            "print(s.EMAIL_BACKEND)"
+        )
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in (
+                "DATABASE_URL",
+                "CELERY_BROKER_URL",
+                "ELASTICSEARCH_URL",
+                "EMAIL_URL",
+            )
+            and not k.startswith("DJANGO_")
+        }
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        assert out == [
+            "django.db.backends.sqlite3",
+            "True",
+            "wagtail.search.backends.database",
+            "django.core.mail.backends.console.EmailBackend",
+        ]
+
+    def test_integrations_switch_on_from_the_environment(self):
+        code = (
+            "import django, os;"
+            "os.environ['DJANGO_SETTINGS_MODULE']='lab_site.settings.dev';"
+            "django.setup();"
+            "from django.conf import settings as s;"
+            "print(s.DATABASES['default']['ENGINE']);"
+            "print(s.CELERY_TASK_ALWAYS_EAGER);"
+            "print(s.WAGTAILSEARCH_BACKENDS['default']['BACKEND']);"
+            "print(s.EMAIL_BACKEND)"
+        )
+        env = {
+            **os.environ,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
+            "EMAIL_URL": "smtp+tls://user:pw@smtp.example:587",
+        }
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        assert out == [
+            "django.db.backends.postgresql",
+            "False",
+            "wagtail.search.backends.elasticsearch8",
+            "django.core.mail.backends.smtp.EmailBackend",
+        ]
+
+    def test_celery_app_reads_django_settings(self):
+        from lab_site.celery import app
+
+        assert app.conf.task_always_eager == settings.CELERY_TASK_ALWAYS_EAGER
+        assert app.conf.accept_content == ["json"]
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
