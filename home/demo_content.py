@@ -8,10 +8,17 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils.text import slugify
 from wagtail.models import Collection, Locale, Page, Site
 
 from . import roles
-from .models import HomePage, LabSettings, StandardPage
+from .models import (
+    HomePage,
+    LabSettings,
+    LocalAuthorityArea,
+    Organisation,
+    StandardPage,
+)
 from .services import page_ensure, roles_sync
 
 DEMO_PASSWORD = "impact-lab-demo-2026"
@@ -287,6 +294,260 @@ def _ensure_users() -> None:
             user.groups.add(Group.objects.get(name=group_name))
 
 
+# (name, type, local authority area, org-id.guide identifier, website)
+T, A = Organisation.Type, LocalAuthorityArea
+REGION_ORGANISATIONS = [
+    (
+        "West Midlands Combined Authority",
+        T.COMBINED_AUTHORITY,
+        A.REGION_WIDE,
+        "GB-LAE-WMCA",
+        "https://www.wmca.org.uk",
+    ),
+    (
+        "Birmingham City Council",
+        T.COUNCIL,
+        A.BIRMINGHAM,
+        "GB-LAE-BIR",
+        "https://www.birmingham.gov.uk",
+    ),
+    (
+        "Coventry City Council",
+        T.COUNCIL,
+        A.COVENTRY,
+        "GB-LAE-COV",
+        "https://www.coventry.gov.uk",
+    ),
+    (
+        "Dudley Metropolitan Borough Council",
+        T.COUNCIL,
+        A.DUDLEY,
+        "GB-LAE-DUD",
+        "https://www.dudley.gov.uk",
+    ),
+    (
+        "Sandwell Metropolitan Borough Council",
+        T.COUNCIL,
+        A.SANDWELL,
+        "GB-LAE-SAW",
+        "https://www.sandwell.gov.uk",
+    ),
+    (
+        "Solihull Metropolitan Borough Council",
+        T.COUNCIL,
+        A.SOLIHULL,
+        "GB-LAE-SOL",
+        "https://www.solihull.gov.uk",
+    ),
+    (
+        "Walsall Council",
+        T.COUNCIL,
+        A.WALSALL,
+        "GB-LAE-WLL",
+        "https://go.walsall.gov.uk",
+    ),
+    (
+        "City of Wolverhampton Council",
+        T.COUNCIL,
+        A.WOLVERHAMPTON,
+        "GB-LAE-WLV",
+        "https://www.wolverhampton.gov.uk",
+    ),
+    (
+        "Bromsgrove District Council",
+        T.COUNCIL,
+        A.BROMSGROVE,
+        "GB-LAE-BRM",
+        "https://www.bromsgrove.gov.uk",
+    ),
+    (
+        "Cannock Chase District Council",
+        T.COUNCIL,
+        A.CANNOCK_CHASE,
+        "GB-LAE-CAN",
+        "https://www.cannockchasedc.gov.uk",
+    ),
+    (
+        "Herefordshire Council",
+        T.COUNCIL,
+        A.HEREFORDSHIRE,
+        "GB-LAE-HEF",
+        "https://www.herefordshire.gov.uk",
+    ),
+    (
+        "Nuneaton and Bedworth Borough Council",
+        T.COUNCIL,
+        A.NUNEATON_BEDWORTH,
+        "GB-LAE-NUN",
+        "https://www.nuneatonandbedworth.gov.uk",
+    ),
+    (
+        "Redditch Borough Council",
+        T.COUNCIL,
+        A.REDDITCH,
+        "GB-LAE-RED",
+        "https://www.redditchbc.gov.uk",
+    ),
+    (
+        "Rugby Borough Council",
+        T.COUNCIL,
+        A.RUGBY,
+        "GB-LAE-RUG",
+        "https://www.rugby.gov.uk",
+    ),
+    (
+        "Shropshire Council",
+        T.COUNCIL,
+        A.SHROPSHIRE,
+        "GB-LAE-SHR",
+        "https://www.shropshire.gov.uk",
+    ),
+    (
+        "Stoke-on-Trent City Council",
+        T.COUNCIL,
+        A.STOKE_ON_TRENT,
+        "GB-LAE-STE",
+        "https://www.stoke.gov.uk",
+    ),
+    (
+        "Tamworth Borough Council",
+        T.COUNCIL,
+        A.TAMWORTH,
+        "GB-LAE-TAW",
+        "https://www.tamworth.gov.uk",
+    ),
+    (
+        "Telford and Wrekin Council",
+        T.COUNCIL,
+        A.TELFORD_WREKIN,
+        "GB-LAE-TFW",
+        "https://www.telford.gov.uk",
+    ),
+    (
+        "Warwickshire County Council",
+        T.COUNCIL,
+        A.WARWICKSHIRE,
+        "GB-LAE-WAR",
+        "https://www.warwickshire.gov.uk",
+    ),
+    (
+        "Worcestershire County Council",
+        T.COUNCIL,
+        A.WORCESTERSHIRE,
+        "GB-LAE-WOC",
+        "https://www.worcestershire.gov.uk",
+    ),
+    (
+        "Staffordshire County Council",
+        T.COUNCIL,
+        A.STAFFORDSHIRE,
+        "GB-LAE-STS",
+        "https://www.staffordshire.gov.uk",
+    ),
+    (
+        "West Midlands Police",
+        T.POLICE,
+        A.REGION_WIDE,
+        "",
+        "https://www.west-midlands.police.uk",
+    ),
+    ("West Midlands Fire Service", T.FIRE, A.REGION_WIDE, "", "https://www.wmfs.net"),
+    (
+        "Hereford and Worcester Fire and Rescue Service",
+        T.FIRE,
+        A.WORCESTERSHIRE,
+        "",
+        "https://www.hwfire.org.uk",
+    ),
+    (
+        "NHS Birmingham and Solihull Integrated Care Board",
+        T.NHS,
+        A.BIRMINGHAM,
+        "",
+        "https://www.birminghamsolihull.icb.nhs.uk",
+    ),
+    (
+        "NHS Black Country Integrated Care Board",
+        T.NHS,
+        A.SANDWELL,
+        "",
+        "https://blackcountry.icb.nhs.uk",
+    ),
+    (
+        "University Hospitals Birmingham NHS Foundation Trust",
+        T.NHS,
+        A.BIRMINGHAM,
+        "",
+        "https://www.uhb.nhs.uk",
+    ),
+    (
+        "The Royal Wolverhampton NHS Trust",
+        T.NHS,
+        A.WOLVERHAMPTON,
+        "",
+        "https://www.royalwolverhampton.nhs.uk",
+    ),
+    (
+        "University of Birmingham",
+        T.UNIVERSITY,
+        A.BIRMINGHAM,
+        "",
+        "https://www.birmingham.ac.uk",
+    ),
+    ("Coventry University", T.UNIVERSITY, A.COVENTRY, "", "https://www.coventry.ac.uk"),
+    (
+        "Birmingham City University",
+        T.UNIVERSITY,
+        A.BIRMINGHAM,
+        "",
+        "https://www.bcu.ac.uk",
+    ),
+    ("Aston University", T.UNIVERSITY, A.BIRMINGHAM, "", "https://www.aston.ac.uk"),
+    (
+        "Birmingham Voluntary Service Council",
+        T.VOLUNTARY,
+        A.BIRMINGHAM,
+        "",
+        "https://www.bvsc.org",
+    ),
+    (
+        "Sandwell Council of Voluntary Organisations",
+        T.VOLUNTARY,
+        A.SANDWELL,
+        "",
+        "https://www.scvo.info",
+    ),
+    (
+        "Coventry and Warwickshire Mind",
+        T.VOLUNTARY,
+        A.COVENTRY,
+        "",
+        "https://www.cwmind.org.uk",
+    ),
+    (
+        "West Midlands Employers",
+        T.VOLUNTARY,
+        A.REGION_WIDE,
+        "",
+        "https://www.wmemployers.org.uk",
+    ),
+]
+
+
+def _ensure_organisations() -> None:
+    for name, org_type, area, org_id, website in REGION_ORGANISATIONS:
+        Organisation.objects.get_or_create(
+            slug=slugify(name),
+            defaults={
+                "name": name,
+                "org_type": org_type,
+                "local_authority_area": area,
+                "org_id": org_id,
+                "website": website,
+            },
+        )
+
+
 def load(stdout) -> None:
     home = _ensure_home_page()
     today = datetime.date(2026, 11, 23)
@@ -324,4 +585,7 @@ def load(stdout) -> None:
         lab_settings.privacy_notice = privacy
     lab_settings.save()
     _ensure_users()
-    stdout.write("Site, content pages and demo users ready.")
+    _ensure_organisations()
+    stdout.write(
+        f"Site, content pages, demo users and {Organisation.objects.count()} organisations ready."
+    )

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -111,3 +113,195 @@ class LabSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = "Lab settings"
+
+
+class LocalAuthorityArea(models.TextChoices):
+    """The region's local authority areas (WMCA constituent and neighbouring councils)."""
+
+    BIRMINGHAM = "birmingham", "Birmingham"
+    COVENTRY = "coventry", "Coventry"
+    DUDLEY = "dudley", "Dudley"
+    SANDWELL = "sandwell", "Sandwell"
+    SOLIHULL = "solihull", "Solihull"
+    WALSALL = "walsall", "Walsall"
+    WOLVERHAMPTON = "wolverhampton", "Wolverhampton"
+    BROMSGROVE = "bromsgrove", "Bromsgrove"
+    CANNOCK_CHASE = "cannock-chase", "Cannock Chase"
+    HEREFORDSHIRE = "herefordshire", "Herefordshire"
+    MALVERN_HILLS = "malvern-hills", "Malvern Hills"
+    NEWCASTLE_UNDER_LYME = "newcastle-under-lyme", "Newcastle-under-Lyme"
+    NORTH_WARWICKSHIRE = "north-warwickshire", "North Warwickshire"
+    NUNEATON_BEDWORTH = "nuneaton-bedworth", "Nuneaton and Bedworth"
+    REDDITCH = "redditch", "Redditch"
+    RUGBY = "rugby", "Rugby"
+    SHROPSHIRE = "shropshire", "Shropshire"
+    SOUTH_STAFFORDSHIRE = "south-staffordshire", "South Staffordshire"
+    STAFFORD = "stafford", "Stafford"
+    STAFFORDSHIRE = "staffordshire", "Staffordshire"
+    STAFFORDSHIRE_MOORLANDS = "staffordshire-moorlands", "Staffordshire Moorlands"
+    STOKE_ON_TRENT = "stoke-on-trent", "Stoke-on-Trent"
+    STRATFORD_ON_AVON = "stratford-on-avon", "Stratford-on-Avon"
+    TAMWORTH = "tamworth", "Tamworth"
+    TELFORD_WREKIN = "telford-wrekin", "Telford and Wrekin"
+    WARWICK = "warwick", "Warwick"
+    WARWICKSHIRE = "warwickshire", "Warwickshire"
+    WORCESTER = "worcester", "Worcester"
+    WORCESTERSHIRE = "worcestershire", "Worcestershire"
+    WYCHAVON = "wychavon", "Wychavon"
+    WYRE_FOREST = "wyre-forest", "Wyre Forest"
+    REGION_WIDE = "west-midlands", "West Midlands (region-wide)"
+
+
+class Organisation(models.Model):
+    """Every organisation the Lab deals with: public bodies, partners and start-ups.
+
+    Shared by challenges (holders and entrants) and pilots (partners, adopters).
+    """
+
+    class Type(models.TextChoices):
+        COUNCIL = "council", "Council"
+        COMBINED_AUTHORITY = "combined-authority", "Combined authority"
+        POLICE = "police", "Police"
+        FIRE = "fire", "Fire and rescue"
+        NHS = "nhs", "NHS"
+        UNIVERSITY = "university", "University or college"
+        VOLUNTARY = "voluntary", "Voluntary and community"
+        BUSINESS = "business", "Business"
+
+    class Size(models.TextChoices):
+        MICRO = "micro", "Micro (fewer than 10 people)"
+        SMALL = "small", "Small (10 to 49 people)"
+        MEDIUM = "medium", "Medium (50 to 249 people)"
+        LARGE = "large", "Large (250 people or more)"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    org_type = models.CharField("type", max_length=30, choices=Type.choices)
+    org_id = models.CharField(
+        "organisation identifier",
+        max_length=60,
+        blank=True,
+        help_text="org-id.guide identifier, e.g. GB-COH-01234567 or GB-LAE-BIR",
+    )
+    companies_house_number = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})$",
+                "Enter a Companies House number: 8 digits, or 2 letters and 6 digits",
+            )
+        ],
+    )
+    website = models.URLField(blank=True)
+    local_authority_area = models.CharField(
+        max_length=40, choices=LocalAuthorityArea.choices, blank=True
+    )
+    size = models.CharField(max_length=10, choices=Size.choices, blank=True)
+    description = models.TextField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="OrganisationMembership",
+        related_name="organisations",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("org_type"),
+        FieldPanel("org_id"),
+        FieldPanel("companies_house_number"),
+        FieldPanel("website"),
+        FieldPanel("local_authority_area"),
+        FieldPanel("size"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("org_type"),
+        index.FilterField("local_authority_area"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_id"],
+                condition=~models.Q(org_id=""),
+                name="organisation_org_id_unique_when_set",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMembership(models.Model):
+    """A person who acts for an organisation (enters challenges, leads pilots)."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator (can invite colleagues)"
+        MEMBER = "member", "Member"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_membership_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organisation}"
+
+
+class OutboundEmail(models.Model):
+    """Every email the site sends, stored before sending.
+
+    The idempotency key makes each email happen once: queuing the same key again returns
+    the stored email, and the sending task skips one already sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.status})"
