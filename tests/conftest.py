@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, is_csp_violation
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still synchronous, so let Django allow them.
@@ -69,5 +69,13 @@ def browser_page(chromium, live_server, browser_context_options):
     context = chromium.new_context(base_url=live_server.url, **browser_context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    csp_errors = []
+    page.on(
+        "console", lambda m: csp_errors.append(m.text) if is_csp_violation(m) else None
+    )
     yield page
     context.close()
+    # Every browser test also proves the page broke no Content-Security-Policy rule.
+    assert not csp_errors, "Content-Security-Policy violations:\n" + "\n".join(
+        csp_errors
+    )

@@ -69,3 +69,26 @@ class KeyboardTests:
             "/"
         )
         assert browser_page.locator("h1").inner_text().startswith("West Midlands")
+
+
+class ContentSecurityPolicyTests:
+    def test_inline_script_is_refused_and_reported(
+        self, demo_site, chromium, live_server
+    ):
+        """The harness sees CSP violations: an injected inline script is blocked."""
+        from tests.browser import is_csp_violation
+
+        context = chromium.new_context(base_url=live_server.url)
+        page = context.new_page()
+        seen = []
+        page.on("console", lambda m: seen.append(m) if is_csp_violation(m) else None)
+        page.goto("/")
+        page.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.injected = true';"
+            " document.body.appendChild(s); }"
+        )
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.injected === undefined")
+        assert seen, "the inline script should have been reported as a CSP violation"
+        context.close()
