@@ -40,7 +40,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "lab_search.SearchPage"]
 
     class Meta:
         verbose_name = "home page"
@@ -72,6 +72,21 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "standard page"
+
+    def search_document_fields(self) -> dict:
+        """What the public search holds for this page (see search.models)."""
+        from search.text import stream_text
+
+        return {
+            "content_type": "page",
+            "title": self.title,
+            "summary": self.intro or self.search_description,
+            "body": stream_text(self.body),
+            "url": self.get_url() or "",
+            "date": self.last_reviewed
+            or (self.last_published_at and self.last_published_at.date()),
+            "themes": [],
+        }
 
 
 @register_setting(icon="site")

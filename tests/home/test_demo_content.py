@@ -23,7 +23,7 @@ class LoadDemoContentTests:
         first = self._counts()
         call_command("load_demo_content")
         assert self._counts() == first
-        assert first[0] == 5  # root, home, about, accessibility, privacy
+        assert first[0] == 6  # root, home, about, accessibility, privacy, search
 
     def test_site_points_at_the_home_page_and_footer_links_are_set(self):
         call_command("load_demo_content")

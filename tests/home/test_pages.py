@@ -4,6 +4,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from home.models import HomePage, StandardPage
+from search.models import SearchPage
 
 
 class PageTypeTests(WagtailPageTestCase):
@@ -53,7 +54,7 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, HomePage)
         self.assertCanNotCreateAt(Page, StandardPage)
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, SearchPage})
         # A second home page is refused: there is one only.
         self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
 

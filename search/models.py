@@ -1,0 +1,95 @@
+"""What the public search finds: one flat document per published, public page.
+
+Every searchable page type answers `search_document()` with the fields below; the
+document is rebuilt when the page is published and removed when it is unpublished,
+made private or deleted. Both search backends (database and Elasticsearch) index these
+documents, so the search service sees one shape whatever the backend, and nothing that
+is not on a public page (entries, scores, private contacts, drafts) can reach them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class SearchDocument(index.Indexed, models.Model):
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="search_document"
+    )
+    content_type = models.CharField(max_length=40, db_index=True)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    area = models.CharField(max_length=40, blank=True, db_index=True)
+    status = models.CharField(max_length=40, blank=True, db_index=True)
+    evidence_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.AutocompleteField("title"),
+        index.FilterField("id"),
+        index.FilterField("content_type"),
+        index.FilterField("area"),
+        index.FilterField("status"),
+        index.FilterField("evidence_level"),
+        index.FilterField("date"),
+    ]
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchDocumentTheme(models.Model):
+    """Themes are many per document, so they live beside it rather than in it."""
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="themes"
+    )
+    slug = models.SlugField(max_length=100, db_index=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "slug"], name="one_theme_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchPage(RoutablePageMixin, Page):
+    """The site search at /search/, with its JSON autocomplete at /search/suggest/."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + ["intro"]
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("search page")
+
+    @path("")
+    def results(self, request):
+        from .views import search_results_view
+
+        return search_results_view(request, page=self)
+
+    @path("suggest/")
+    def suggest(self, request):
+        from .views import suggest_view
+
+        return suggest_view(request)

@@ -1,0 +1,65 @@
+import pytest
+
+from home.models import HomePage
+from tests.browser import assert_accessible
+from tests.search.conftest import build_corpus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def search_corpus(demo_site):
+    from search import demo_content
+
+    with open("/dev/null", "w") as f:
+        demo_content.load(stdout=f)
+    return build_corpus(HomePage.objects.get())
+
+
+class SearchAccessibilityTests:
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/search/",
+            "/search/?q=fire",
+            "/search/?q=zzzzqqq",
+            "/search/?q=council&content_type=partner&area=sandwell&sort=date",
+            "/search/?content_type=page",  # two pages of results: pagination
+        ],
+    )
+    def test_no_axe_violations(self, search_corpus, browser_page, path):
+        assert browser_page.goto(path).status == 200
+        assert_accessible(browser_page)
+
+    def test_filters_work_without_javascript(
+        self, search_corpus, chromium, live_server
+    ):
+        context = chromium.new_context(
+            base_url=live_server.url, java_script_enabled=False
+        )
+        page = context.new_page()
+        page.goto("/search/")
+        page.get_by_label(
+            "Search challenges, case studies, partners and guidance"
+        ).fill("fire")
+        page.get_by_role("button", name="Search").click()
+        assert (
+            "results for \u2018fire\u2019" in page.locator("[role=status]").inner_text()
+        )
+        page.get_by_label("Case study").check()
+        page.get_by_role("button", name="Apply filters").click()
+        assert "content_type=case-study" in page.url
+        assert page.locator(".lab-search-result").count() == 1
+        context.close()
+
+    def test_keyboard_reaches_results(self, search_corpus, browser_page):
+        browser_page.goto("/search/")
+        browser_page.get_by_label(
+            "Search challenges, case studies, partners and guidance"
+        ).focus()
+        browser_page.keyboard.type("discharge")
+        browser_page.keyboard.press("Enter")
+        browser_page.wait_for_url("**q=discharge**")
+        assert browser_page.get_by_role(
+            "link", name="Hospital discharge without delay"
+        ).is_visible()

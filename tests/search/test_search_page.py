@@ -1,0 +1,170 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wagtail.models import Page, PageViewRestriction
+
+from home.models import HomePage, StandardPage
+from search.models import SearchDocument, SearchPage
+from search.services import query_from_params
+from search.types import MAX_QUERY_LENGTH
+from tests.search.conftest import CORPUS, build_corpus
+
+
+@pytest.fixture
+def search_site(demo_site, django_capture_on_commit_callbacks):
+    from search import demo_content
+
+    with django_capture_on_commit_callbacks(execute=True), open("/dev/null", "w") as f:
+        demo_content.load(stdout=f)
+    return SearchPage.objects.get()
+
+
+class QueryFromParamsTests:
+    def test_empty(self):
+        query = query_from_params({})
+        assert query.text == "" and query.filters == {} and query.page == 1
+
+    def test_very_long_query_is_truncated_with_a_notice(self):
+        query = query_from_params({"q": "housing " * 100})
+        assert len(query.text) <= MAX_QUERY_LENGTH
+        assert query.text.startswith("housing housing")
+        assert "longer than 200 characters" in query.notices[0]
+
+    def test_control_characters_and_spaces_are_cleaned(self):
+        assert query_from_params({"q": " fire\x00\x07  safety\n"}).text == "fire safety"
+
+    def test_unknown_facets_values_and_pages_are_dropped(self):
+        query = query_from_params(
+            {
+                "theme": ["ok-value", "<script>", "x" * 100],
+                "colour": ["red"],
+                "page": "-4",
+                "sort": "random",
+            }
+        )
+        assert query.filters == {"theme": ("ok-value",)}
+        assert query.page == 1 and query.sort == "relevance"
+        assert query_from_params({"page": "nine"}).page == 1
+
+
+@pytest.mark.django_db
+class SearchPageTests:
+    def test_tree_rules(self, search_site):
+        assert SearchPage.can_create_at(HomePage.objects.get()) is False  # one only
+        assert SearchPage.parent_page_types == ["home.HomePage"]
+
+    def test_renders_results_with_highlight_and_facets(self, client, search_site):
+        response = client.get("/search/?q=data")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Privacy notice" in html
+        assert "<mark>data</mark>" in html
+        assert "Guidance page" in html and 'name="content_type"' in html
+
+    def test_no_results_page(self, client, search_site):
+        html = client.get("/search/?q=zzzzqqq").content.decode()
+        assert "No results found" in html
+
+    @pytest.mark.parametrize(
+        "q",
+        [
+            "",
+            "   ",
+            "!!!",
+            "\"'<>&;",
+            "*",
+            "AND OR NOT",
+            "a" * 5000,
+            "((fire",
+            "%00",
+            "fire\x00safety",
+            "😀 emoji",
+            "DROP TABLE pages;--",
+        ],
+    )
+    def test_bad_queries_never_fail(self, client, search_site, q):
+        response = client.get("/search/", {"q": q, "theme": "x", "page": "0"})
+        assert response.status_code == 200
+
+    def test_long_query_shows_the_notice(self, client, search_site):
+        html = client.get("/search/", {"q": "fire " * 100}).content.decode()
+        assert "searched for the first part of it" in html
+
+    def test_suggest_endpoint(self, client, search_site):
+        data = client.get("/search/suggest/", {"q": "Priv"}).json()
+        assert data["suggestions"][0]["title"] == "Privacy notice"
+        assert client.get("/search/suggest/", {"q": "P"}).json() == {"suggestions": []}
+
+    def test_query_count_does_not_grow(
+        self, client, search_site, django_assert_num_queries
+    ):
+        home = HomePage.objects.get()
+        build_corpus(home, CORPUS[:10], prefix="small")
+        url = "/search/?q=council&content_type=partner&content_type=page"
+        client.get(url)  # warm-up
+        # Measured: 19 queries (site and page routing, settings, navigation, the ranked search
+        # and its count, the theme-id lookup per facet, one count per facet).
+        with django_assert_num_queries(19) as small:
+            client.get(url)
+        build_corpus(home, CORPUS * 3, prefix="large")
+        with django_assert_num_queries(len(small.captured_queries)):
+            client.get(url)
+
+
+@pytest.mark.django_db
+class FuzzTests:
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        q=st.text(max_size=300), theme=st.text(max_size=30), page=st.text(max_size=5)
+    )
+    def test_arbitrary_query_strings(self, client, search_site, q, theme, page):
+        response = client.get("/search/", {"q": q, "theme": theme, "page": page})
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+class IndexingFollowsPublishingTests:
+    """Celery runs eagerly here; the tasks are queued on commit."""
+
+    def _page(self, home, slug="fire-guidance"):
+        page = StandardPage(
+            title="Fire safety guidance",
+            slug=slug,
+            intro="How home fire safety visits are booked.",
+            body=[{"type": "paragraph", "value": "<p>Smoke alarms save lives.</p>"}],
+        )
+        home.add_child(instance=page)
+        return page
+
+    def test_publish_unpublish_delete(self, demo_site):
+        page = self._page(demo_site)
+        assert not SearchDocument.objects.filter(page=page).exists()  # a draft
+        page.save_revision().publish()
+        document = SearchDocument.objects.get(page=page)
+        assert document.url == "/fire-guidance/"
+        assert "Smoke alarms save lives." in document.body
+        page.unpublish()
+        assert not SearchDocument.objects.filter(page=page).exists()
+        page.save_revision().publish()
+        page_id = page.pk
+        Page.objects.get(pk=page_id).delete()
+        assert not SearchDocument.objects.filter(page_id=page_id).exists()
+
+    def test_private_pages_stay_out(self, demo_site):
+        page = self._page(demo_site, slug="private-guidance")
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.LOGIN
+        )
+        page.save_revision().publish()
+        assert not SearchDocument.objects.filter(page=page).exists()
+
+    def test_move_updates_the_url(self, demo_site):
+        about = StandardPage.objects.get(slug="about")
+        page = self._page(demo_site, slug="moving")
+        page.save_revision().publish()
+        page.move(about, pos="last-child")
+        assert SearchDocument.objects.get(page=page).url == "/about/moving/"
