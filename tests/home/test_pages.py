@@ -88,6 +88,7 @@ class SiteShellTests:
         with open(finders.find("css/lab.css")) as f:
             css = f.read()
         assert "GDS Transport" not in css
+        assert "govuk-crest" not in css
 
     def test_unknown_path_answers_404_with_the_site_template(self, client, demo_site):
         response = client.get("/no-such-page/")

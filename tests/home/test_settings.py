@@ -47,6 +47,19 @@ class ProductionSettingsTests:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "System check identified no issues" in result.stdout
 
+    def test_collectstatic_succeeds(self, tmp_path):
+        """The manifest storage refuses CSS that points at a file we do not ship."""
+        env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+        result = _manage(
+            "collectstatic",
+            "--noinput",
+            "-v0",
+            "--settings=lab_site.settings.production",
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert list(tmp_path.glob("css/lab.*.css"))
+
     def test_missing_secret_key_stops_with_its_name(self):
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
         result = _manage("check", "--settings=lab_site.settings.production", env=env)

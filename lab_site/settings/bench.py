@@ -1,0 +1,22 @@
+"""Production settings as the benchmark serves them: plain HTTP on loopback, plus the
+floor view (bench/urls.py). Never deploy with these."""
+
+import os
+
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "bench-only-" + "x7Qp2Lm9Rt4Vw8Zc1Nb6Hj3Kd5Fg0Sa" * 2
+)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from .production import *  # noqa: E402, F403
+
+ROOT_URLCONF = "bench.urls"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "WARNING"},
+}
