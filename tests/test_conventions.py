@@ -1,0 +1,58 @@
+"""Project-wide rules that every app must keep, checked over the whole code base."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from wagtail.models import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLIC_TEMPLATE_DIRS = [
+    ROOT / "lab_site" / "templates",
+    *(ROOT / app / "templates" for app in ("home", "challenges", "pilots", "search")),
+]
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"<(?!svg|path)[a-z][^>]*\sstyle=", re.IGNORECASE)
+
+
+def _public_templates():
+    for folder in PUBLIC_TEMPLATE_DIRS:
+        for path in folder.rglob("*.html"):
+            relative = path.relative_to(folder).as_posix()
+            # Emails carry inline styles on purpose: mail clients ignore stylesheets.
+            # Wagtail admin templates live under the admin's own (excluded) policy.
+            if (
+                relative.startswith(("emails/", "wagtailadmin/"))
+                or "/admin/" in relative
+            ):
+                continue
+            yield path
+
+
+class TemplateConventionTests:
+    def test_no_inline_script_or_style_in_public_templates(self):
+        """The Content-Security-Policy allows only scripts and styles from files."""
+        offenders = []
+        for path in _public_templates():
+            text = path.read_text()
+            if INLINE_SCRIPT.search(text) or STYLE_ATTRIBUTE.search(text):
+                offenders.append(str(path.relative_to(ROOT)))
+        assert offenders == []
+
+    def test_the_check_finds_what_it_should(self):
+        assert INLINE_SCRIPT.search("<script>alert(1)</script>")
+        assert not INLINE_SCRIPT.search('<script type="module" src="/x.mjs"></script>')
+        assert STYLE_ATTRIBUTE.search('<p style="color: red">')
+        assert not STYLE_ATTRIBUTE.search('<p class="x">')
+
+
+class PageTypeConventionTests:
+    @pytest.mark.parametrize(
+        "model",
+        [m for m in apps.get_models() if issubclass(m, Page) and m is not Page],
+        ids=lambda m: m._meta.label,
+    )
+    def test_every_page_type_declares_its_place_in_the_tree(self, model):
+        assert "parent_page_types" in model.__dict__, model
+        assert "subpage_types" in model.__dict__, model
