@@ -44,12 +44,14 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/djhtml $(TEMPLATE_DIRS)
 
-## Celery against a real broker: CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker
+## Celery against Redis (CELERY_BROKER_URL, default redis://127.0.0.1:6379/0); the web
+## process must be started with the same CELERY_BROKER_URL or it runs tasks eagerly.
+BROKER ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/0)
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A lab_site worker --loglevel=INFO
+	CELERY_BROKER_URL=$(BROKER) $(BIN)/celery -A lab_site worker --loglevel=INFO --concurrency=2
 
 beat: $(VENV)/.runtime
-	$(BIN)/celery -A lab_site beat --loglevel=INFO
+	CELERY_BROKER_URL=$(BROKER) $(BIN)/celery -A lab_site beat --loglevel=INFO --schedule=$(VENV)/celerybeat-schedule
 
 ## Rebuild the committed front-end files from package.json (needs Node and npm)
 assets:

@@ -40,7 +40,11 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage", "lab_search.SearchPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "lab_search.SearchPage",
+        "challenges.ChallengeIndexPage",
+    ]
 
     class Meta:
         verbose_name = "home page"
@@ -299,8 +303,15 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        # Claimed by a worker; the send and the move to SENT happen under a row lock.
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Held for the recipient's daily digest, then folded into it.
+        HELD = "held", "Held for digest"
+        DIGESTED = "digested", "Sent in a digest"
+        # The recipient turned this kind of email off.
+        SUPPRESSED = "suppressed", "Not sent (turned off)"
 
     idempotency_key = models.CharField(max_length=200, unique=True)
     to = models.EmailField()
@@ -310,13 +321,129 @@ class OutboundEmail(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
+    kind = models.CharField(max_length=30, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="digested_emails",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to} ({self.status})"
+
+
+# --- Background jobs (issue 8): mail log, idempotency keys, task failures, preferences
+
+
+class MailLog(models.Model):
+    """One row per message handed to the mail backend, written in the same transaction
+    that marks its email sent: the one-to-one makes a second row impossible."""
+
+    email = models.OneToOneField(
+        OutboundEmail, on_delete=models.CASCADE, related_name="log"
+    )
+    message_id = models.CharField(max_length=250)
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    backend = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.to}"
+
+
+class IdempotencyKey(models.Model):
+    """A one-time side effect that has happened, claimed inside its own transaction.
+
+    See `home.jobs.idempotency_key_claim`."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TaskFailure(models.Model):
+    """A Celery task that failed after its retries, for programme leads to see and retry."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Failed"
+        RETRIED = "retried", "Retried"
+
+    task_name = models.CharField(max_length=200, db_index=True)
+    task_id = models.CharField(max_length=100)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    exception = models.TextField()
+    traceback = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    failed_at = models.DateTimeField(auto_now_add=True)
+    retried_at = models.DateTimeField(null=True, blank=True)
+    retried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = "failed task"
+        permissions = [("retry_taskfailure", "Can retry a failed background task")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({self.failed_at:%Y-%m-%d %H:%M})"
+
+
+class NotificationKind(models.TextChoices):
+    """The kinds of email a person can turn on or off (`email_queue(kind=...)`)."""
+
+    CHALLENGE_UPDATES = "challenge_updates", "Challenge updates"
+    CLARIFICATIONS = "clarifications", "Answers to clarification questions"
+    ENTRY_RECEIPTS = "entry_receipts", "Receipts for entries you submit"
+    FEEDBACK = "feedback", "Feedback on your entries"
+    PILOT_UPDATES = "pilot_updates", "Pilot updates"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to hear from the Lab. No row means the defaults:
+    every kind on, sent immediately."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "Straight away, one email for each update"
+        DAILY_DIGEST = "daily_digest", "Once a day, in a single summary email"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    # The NotificationKind values this person has turned off.
+    muted_kinds = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.muted_kinds

@@ -8,6 +8,7 @@ from wagtail.models import (
 )
 
 from . import roles
+from .models import NotificationKind, NotificationPreference, User
 
 
 def _permission(dotted: str) -> Permission:
@@ -67,3 +68,27 @@ def page_ensure(*, parent: Page, model: type[Page], slug: str, **fields) -> Page
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+@transaction.atomic
+def notification_preference_update(
+    *, user: User, frequency: str, muted_kinds: list[str]
+) -> NotificationPreference:
+    """Save how `user` wants to hear from the Lab and confirm it by email."""
+    from .emails import email_queue
+
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+        user=user
+    )
+    preference.frequency = frequency
+    preference.muted_kinds = sorted(set(muted_kinds) & set(NotificationKind.values))
+    preference.full_clean()
+    preference.save()
+    email_queue(
+        key=f"notification-preferences-changed:{user.pk}:{preference.updated_at.isoformat()}",
+        to=user.email,
+        subject="Your notification settings have changed",
+        template="notification_preferences_changed",
+        context={"user": user, "preference": preference},
+    )
+    return preference

@@ -1,24 +1,59 @@
+"""Celery tasks of the site shell. Each takes ids, re-fetches and calls one service."""
+
 import smtplib
 import socket
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 
-from .emails import email_mark_failed, email_send
+from . import emails
+
+# What a mail server that is down or slow raises: worth trying again later.
+EMAIL_RETRYABLE = (smtplib.SMTPException, socket.error, TimeoutError)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(smtplib.SMTPException, socket.error, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task(bind=True, max_retries=settings.EMAIL_SEND_MAX_RETRIES)
 def email_send_task(self, *, email_id: int) -> None:
+    """Send one stored email; retry with exponential backoff while the server is down.
+
+    After the last retry (or at once for an error that retrying cannot fix, and in
+    eager mode, where a retry would run straight away) the email is marked FAILED and
+    the task fails, which records a TaskFailure for the programme leads.
+    """
     try:
-        email_send(email_id=email_id)
+        emails.email_send(email_id=email_id)
+    except EMAIL_RETRYABLE as exc:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            emails.email_mark_failed(email_id=email_id, error=repr(exc))
+            raise
+        countdown = get_exponential_backoff_interval(
+            factor=settings.EMAIL_SEND_RETRY_BACKOFF,
+            retries=self.request.retries,
+            maximum=settings.EMAIL_SEND_RETRY_BACKOFF_MAX,
+            full_jitter=True,
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            email_mark_failed(email_id=email_id, error=repr(exc))
+        emails.email_mark_failed(email_id=email_id, error=repr(exc))
         raise
+
+
+@shared_task
+def email_requeue_stuck_task() -> int:
+    """Beat: queue again the emails a lost message left behind."""
+    return len(emails.email_requeue_stuck())
+
+
+@shared_task
+def email_digest_send_task(*, user_id: int) -> None:
+    emails.email_digest_send(user_id=user_id)
+
+
+@shared_task
+def email_digests_queue_task() -> int:
+    """Beat: one digest task per person with emails held for their daily digest."""
+    user_ids = emails.digest_recipient_ids()
+    for user_id in user_ids:
+        email_digest_send_task.delay(user_id=user_id)
+    return len(user_ids)

@@ -7,6 +7,7 @@ needs nothing installed: SQLite, eager Celery, Wagtail's database search and con
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -164,13 +165,67 @@ DEFAULT_FROM_EMAIL = env(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: tasks run eagerly in-process until CELERY_BROKER_URL names a broker.
+# `make worker` / `make beat` with CELERY_BROKER_URL=redis://127.0.0.1:6379/0.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# A task's message is acknowledged only once the task has finished, and given back to the
+# broker when the worker process running it dies: a killed worker loses nothing. Tasks
+# must therefore be safe to run twice (they take ids and guard side effects with keys).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message reserved at a time: a long task does not hold others hostage.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Email retries: exponential backoff (30 s, 60 s, 120 s … capped at an hour), then FAILED
+# and a TaskFailure row for the programme leads.
+EMAIL_SEND_MAX_RETRIES = env.int("EMAIL_SEND_MAX_RETRIES", default=6)
+EMAIL_SEND_RETRY_BACKOFF = env.int("EMAIL_SEND_RETRY_BACKOFF", default=30)
+EMAIL_SEND_RETRY_BACKOFF_MAX = 3600
+# Redis hands an unacknowledged message to another worker after the visibility timeout.
+# It must exceed the longest countdown/ETA we use (the hour-long retry backoff cap), or a
+# delayed message would be delivered twice. It is also how long a message taken by a
+# worker that was SIGKILLed waits before redelivery (tests set it to a few seconds).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+}
+# An email still queued or sending this long after it was queued was lost (a broker
+# restart, a worker killed for good): the stuck-email check queues it again.
+EMAIL_STUCK_AFTER_MINUTES = env.int("EMAIL_STUCK_AFTER_MINUTES", default=30)
+# Every scheduled job, in one place (`make beat` runs them; times are Europe/London).
+CELERY_BEAT_SCHEDULE = {
+    # Nightly: queue again emails stuck in queued/sending for EMAIL_STUCK_AFTER_MINUTES,
+    # which recovers messages lost when Redis restarts (it keeps nothing on disk).
+    "email-requeue-stuck": {
+        "task": "home.tasks.email_requeue_stuck_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Daily, 07:00: one summary email to each person who chose the daily digest.
+    "email-digests": {
+        "task": "home.tasks.email_digests_queue_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Hourly: remind organisations holding a draft 48 hours before their challenge closes.
+    "challenges-draft-reminders": {
+        "task": "challenges.tasks.entry_draft_reminders_task",
+        "schedule": crontab(minute=15),
+    },
+    # Daily, 00:05: challenge status follows the clock (open, closed), so the search
+    # documents of challenges are rebuilt for the status facet to stay true.
+    "search-refresh-challenges": {
+        "task": "search.tasks.search_documents_refresh_task",
+        "schedule": crontab(hour=0, minute=5),
+        "kwargs": {"content_type": "challenge"},
+    },
+}
 
 # Search: Wagtail's database backend unless ELASTICSEARCH_URL names a cluster.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -208,4 +263,17 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
+}
+
+# Urban Challenges (issue 3): private attachments, rate limits, the draft reminder.
+# Entry attachments are stored here, outside MEDIA_ROOT, and served only by a view that
+# checks permission.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# django-ratelimit rates (per IP, or per signed-in user for questions and invitations).
+CHALLENGES_RATE_LIMITS = {
+    "sign_up": env("CHALLENGES_RATE_SIGN_UP", default="10/h"),
+    "sign_in": env("CHALLENGES_RATE_SIGN_IN", default="10/m"),
+    "password_reset": env("CHALLENGES_RATE_PASSWORD_RESET", default="5/h"),
+    "question": env("CHALLENGES_RATE_QUESTION", default="10/h"),
+    "invite": env("CHALLENGES_RATE_INVITE", default="20/h"),
 }

@@ -8,7 +8,7 @@ os.environ.setdefault(
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from .production import *  # noqa: E402, F403
+from .production import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 SECURE_SSL_REDIRECT = False

@@ -3,6 +3,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from challenges.models import ChallengeIndexPage
 from home.models import HomePage, StandardPage
 from search.models import SearchPage
 
@@ -54,7 +55,9 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, HomePage)
         self.assertCanNotCreateAt(Page, StandardPage)
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, SearchPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, SearchPage, ChallengeIndexPage}
+        )
         # A second home page is refused: there is one only.
         self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
 
@@ -104,3 +107,20 @@ class SiteShellTests:
         # Measured: 7 queries (site root, page, settings, footer pages, ...).
         with django_assert_max_num_queries(10):
             client.get("/")
+
+
+@pytest.mark.django_db
+class HeaderAccountLinkTests:
+    def test_signed_out_visitors_see_sign_in(self, client, demo_site):
+        html = client.get("/").content.decode()
+        assert 'href="/account/sign-in/"' in html
+        assert "Sign out" not in html
+
+    def test_signed_in_people_see_their_account_and_sign_out(
+        self, client, demo_site, login
+    ):
+        login("founder@brightpath.example")
+        html = client.get("/").content.decode()
+        assert 'href="/account/"' in html
+        assert 'action="/account/sign-out/"' in html and "Sign out" in html
+        assert 'href="/account/sign-in/"' not in html

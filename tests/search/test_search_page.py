@@ -168,3 +168,54 @@ class IndexingFollowsPublishingTests:
         page.save_revision().publish()
         page.move(about, pos="last-child")
         assert SearchDocument.objects.get(page=page).url == "/about/moving/"
+
+
+@pytest.mark.django_db
+class PublishedContentIsSearchableTests:
+    def test_challenge_briefs_are_found_with_their_status_and_themes(
+        self, demo_site, django_capture_on_commit_callbacks
+    ):
+        from challenges import demo_content as challenges_demo
+        from challenges.models import ChallengePage
+        from search import demo_content as search_demo
+        from search.services import search
+
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            open("/dev/null", "w") as f,
+        ):
+            challenges_demo.load(stdout=f)
+            search_demo.load(stdout=f)
+        live = ChallengePage.objects.live().public()
+        results = search(query_from_params({"content_type": ["challenge"]}))
+        assert results.total == live.count() >= 6
+        statuses = {f.value: f.count for f in results.facets["status"]}
+        expected = {}
+        for challenge in live:
+            expected[challenge.status] = expected.get(challenge.status, 0) + 1
+        assert statuses == expected
+        assert results.facets["theme"], "challenge themes should be facets"
+
+    def test_nightly_refresh_follows_the_clock(
+        self, demo_site, django_capture_on_commit_callbacks
+    ):
+        import datetime
+
+        from django.utils import timezone
+        from freezegun import freeze_time
+
+        from challenges import demo_content as challenges_demo
+        from challenges.models import ChallengePage
+        from search.tasks import search_documents_refresh_task
+
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            open("/dev/null", "w") as f,
+        ):
+            challenges_demo.load(stdout=f)
+        challenge = next(c for c in ChallengePage.objects.live() if c.status == "open")
+        assert SearchDocument.objects.get(page=challenge).status == "open"
+        with freeze_time(challenge.closes_at + datetime.timedelta(days=1)):
+            assert timezone.now() > challenge.closes_at
+            search_documents_refresh_task(content_type="challenge")
+        assert SearchDocument.objects.get(page=challenge).status == "closed"

@@ -7,7 +7,12 @@ from django.utils.module_loading import import_string
 from home.demo_content import DEMO_PASSWORD, DEMO_USERS
 
 # Run in this order; search comes last, so that it indexes everything the others made.
-LOADERS = ["home.demo_content.load", "search.demo_content.load"]
+LOADERS = [
+    "home.demo_content.load",
+    "challenges.demo_content.load",
+    "pilots.demo_content.load",
+    "search.demo_content.load",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,80 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    # Start-up accounts
+    path("account/", views.account_home, name="account_home"),
+    path("account/sign-up/", views.sign_up, name="sign_up"),
+    path("account/sign-up/check-your-email/", views.sign_up_done, name="sign_up_done"),
+    path("account/confirm/<str:token>/", views.account_confirm, name="account_confirm"),
+    path("account/sign-in/", views.sign_in, name="sign_in"),
+    path("account/sign-out/", views.sign_out, name="sign_out"),
+    path("account/password-reset/", views.password_reset, name="password_reset"),
+    path(
+        "account/password-reset/sent/",
+        views.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/reset/done/",
+        views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("account/organisation/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "account/organisation/invite/",
+        views.organisation_invite,
+        name="organisation_invite",
+    ),
+    path(
+        "account/invitations/<str:token>/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    # Questions and interest
+    path(
+        "challenge-questions/<int:challenge_id>/",
+        views.challenge_question,
+        name="challenge_question",
+    ),
+    path(
+        "challenge-interest/<int:challenge_id>/",
+        views.challenge_interest,
+        name="challenge_interest",
+    ),
+    # Entries
+    path("entries/", views.entries_list, name="entries_list"),
+    path("entries/start/", views.entry_start, name="entry_start"),
+    path("entries/<int:entry_id>/", views.entry_detail, name="entry_detail"),
+    path(
+        "entries/<int:entry_id>/attachments/",
+        views.entry_attachments,
+        name="entry_attachments",
+    ),
+    path(
+        "entries/<int:entry_id>/attachments/<int:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
+    path("entries/<int:entry_id>/submit/", views.entry_submit, name="entry_submit"),
+    path(
+        "entries/<int:entry_id>/submitted/",
+        views.entry_submitted,
+        name="entry_submitted",
+    ),
+    path(
+        "entries/<int:entry_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"
+    ),
+    path("entries/<int:entry_id>/<slug:step>/", views.entry_step, name="entry_step"),
+    path(
+        "attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]

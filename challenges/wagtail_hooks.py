@@ -1,0 +1,200 @@
+"""Staff screens: entries (filter, inspect, CSV export) and clarifications (answer,
+publish, merge). Both go through the services; the admin forms only collect input."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import services
+from .models import Clarification, Entry
+
+
+class ClarificationEditView(generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.clarification_update(
+            clarification=self.form.instance,
+            by=self.request.user,
+            question=data["question"],
+            answer=data.get("answer", ""),
+            status=data["status"],
+            merged_into=data.get("merged_into"),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ClarificationViewSet(ModelViewSet):
+    model = Clarification
+    icon = "help"
+    menu_label = "Clarifications"
+    edit_view_class = ClarificationEditView
+    list_display = ["question", "challenge", "status", "asked_at", "published_at"]
+    list_filter = ["status", "challenge"]
+    search_fields = ["question", "answer"]
+    form_fields = ["question", "answer", "status", "merged_into"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Clarification.objects.select_related("challenge")
+
+
+class EntryInspectView(generic.InspectView):
+    def get_attachments_display_value(self):
+        # Served by the permission-checked download view, never from a public URL.
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> ({})',
+                (
+                    (
+                        reverse("attachment_download", args=[a.pk]),
+                        a.original_name,
+                        filesizeformat(a.size),
+                    )
+                    for a in self.object.attachments.all()
+                ),
+            )
+            or "None"
+        )
+
+    def get_field_label(self, field_name, field):
+        if field_name == "pilot_proposal":
+            return "Pilot proposal"
+        if field_name == "attachments":
+            return "Attachments"
+        return super().get_field_label(field_name, field)
+
+    def get_pilot_proposal_display_value(self):
+        """A successful entry becomes a pilot proposal in one step, linked to it."""
+        proposal = self.object.pilot_proposals.first()
+        if proposal is not None:
+            return format_html(
+                '<a href="{}">{}</a> ({})',
+                reverse("pilot_proposals:edit", args=[proposal.pk]),
+                proposal.title,
+                proposal.get_status_display(),
+            )
+        if self.object.status != Entry.Status.SUCCESSFUL:
+            return "Only a successful entry can become a pilot proposal."
+        return format_html(
+            '<form method="post" action="{}">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="button">Create a pilot proposal from this '
+            "entry</button></form>",
+            reverse("challenge-entries:create_proposal", args=[self.object.pk]),
+            get_token(self.request),
+        )
+
+
+class EntryViewSet(ModelViewSet):
+    model = Entry
+    inspect_view_class = EntryInspectView
+    icon = "form"
+    menu_label = "Entries"
+    list_display = ["title", "organisation", "challenge", "status", "submitted_at"]
+    list_filter = ["challenge", "status"]
+    search_fields = ["title", "summary"]
+    # Staff change only the judging outcome and the feedback; entrants write the rest.
+    form_fields = ["status", "feedback", "feedback_released"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "challenge",
+        "organisation",
+        "status",
+        "submitted_at",
+        "title",
+        "summary",
+        "solution",
+        "evidence",
+        "pilot_plan",
+        "cost_estimate",
+        "team",
+        "declaration_eligibility",
+        "declaration_data_protection",
+        "feedback",
+        "feedback_released",
+        "attachments",
+        "pilot_proposal",
+    ]
+    list_export = [
+        "pk",
+        "challenge",
+        "organisation",
+        "status",
+        "submitted_at",
+        "title",
+        "summary",
+        "solution",
+        "evidence",
+        "pilot_plan",
+        "cost_estimate",
+        "team",
+    ]
+    export_headings = {"pk": "Reference"}
+    export_filename = "challenge-entries"
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Entry.objects.select_related("challenge", "organisation")
+
+    def create_proposal_view(self, request, pk):
+        from pilots.services import proposal_create_from_entry
+
+        if not request.user.has_perm("pilots.add_pilotproposal"):
+            raise PermissionDenied
+        entry = get_object_or_404(Entry, pk=pk)
+        try:
+            proposal = proposal_create_from_entry(entry=entry, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.get_url_name("inspect"), pk)
+        messages.success(
+            request, "Pilot proposal created from the entry: complete it and submit it."
+        )
+        return redirect("pilot_proposals:edit", proposal.pk)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "create-proposal/<int:pk>/",
+                require_POST(self.create_proposal_view),
+                name="create_proposal",
+            ),
+        ]
+
+
+class ChallengesViewSetGroup(ViewSetGroup):
+    menu_label = "Urban Challenges"
+    menu_icon = "pick"
+    menu_order = 150
+    items = (
+        EntryViewSet("challenge-entries"),
+        ClarificationViewSet("challenge-clarifications"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_challenges_viewsets():
+    return ChallengesViewSetGroup()

@@ -1,0 +1,34 @@
+from django import forms
+
+from .models import NotificationKind, NotificationPreference
+
+
+class NotificationPreferenceForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How often do you want to get emails?",
+        choices=NotificationPreference.Frequency.choices,
+        error_messages={"required": "Select how often you want to get emails"},
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Which emails do you want?",
+        choices=NotificationKind.choices,
+        required=False,
+        help_text="Select all that apply. Emails about your account are always sent.",
+        error_messages={"invalid_choice": "Select emails from the list"},
+    )
+
+    @classmethod
+    def initial_for(cls, preference: NotificationPreference | None) -> dict:
+        if preference is None:
+            return {
+                "frequency": NotificationPreference.Frequency.IMMEDIATE,
+                "kinds": list(NotificationKind.values),
+            }
+        return {
+            "frequency": preference.frequency,
+            "kinds": [k for k in NotificationKind.values if preference.wants(k)],
+        }
+
+    def muted_kinds(self) -> list[str]:
+        chosen = set(self.cleaned_data["kinds"])
+        return [k for k in NotificationKind.values if k not in chosen]

@@ -1,0 +1,356 @@
+"""Staff screens: Wagtail ModelViewSets for pilots, proposals, metrics, measurements,
+contacts and imports, grouped under one "Pilots" menu. Workflow moves, pilot creation
+and GDPR actions are views here that call the services, never the ORM directly."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+
+from . import services
+from .models import Contact, ImportJob, Measurement, Metric, Pilot, PilotProposal
+from .selectors import pilots_admin_queryset
+
+S = PilotProposal.Status
+
+
+def _index_view(queryset):
+    """An index view whose rows come with their relations joined (no N+1)."""
+
+    class View(IndexView):
+        def get_base_queryset(self):
+            return queryset()
+
+    return View
+
+
+PilotIndexView = _index_view(pilots_admin_queryset)
+
+
+class PilotViewSet(ModelViewSet):
+    model = Pilot
+    icon = "site"
+    menu_label = "Pilots"
+    index_view_class = PilotIndexView
+    list_display = [
+        "title",
+        "lead_organisation",
+        "status",
+        "evidence_level",
+        "lead_contact",
+        Column("theme_list", label="Themes", accessor="theme_list"),
+    ]
+    list_filter = ["status", "evidence_level", "end_decision", "lead_organisation"]
+    search_fields = ["title", "summary"]
+    search_backend_name = None  # ORM search: same results on SQLite and PostgreSQL
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class ProposalInspectView(InspectView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        proposal = self.object
+        if proposal.status in (S.SUBMITTED, S.UNDER_REVIEW):
+            buttons.append(
+                Button(
+                    "Review",
+                    url=reverse("pilot_proposals:review", args=[proposal.pk]),
+                    icon_name="tasks",
+                    priority=5,
+                )
+            )
+        if proposal.status == S.APPROVED and not hasattr(proposal, "pilot"):
+            buttons.append(
+                Button(
+                    "Create pilot",
+                    url=reverse("pilot_proposals:create_pilot", args=[proposal.pk]),
+                    icon_name="plus",
+                    priority=6,
+                )
+            )
+        return buttons
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[],
+    )
+    comment = forms.CharField(
+        label="Comments for the proposer",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Required when you ask for changes or decline.",
+    )
+
+    def __init__(self, *args, proposal: PilotProposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            S.UNDER_REVIEW: "Start the review",
+            S.APPROVED: "Approve",
+            S.CHANGES_REQUESTED: "Ask for changes",
+            S.DECLINED: "Decline",
+        }
+        choices = [
+            (to, labels[to])
+            for (frm, to), who in services.PROPOSAL_TRANSITIONS.items()
+            if frm == proposal.status and who == "lead"
+        ]
+        self.fields["decision"].choices = choices
+
+
+class ProposalViewSet(ModelViewSet):
+    model = PilotProposal
+    icon = "doc-full"
+    menu_label = "Proposals"
+    url_prefix = "pilots/proposals"
+    name = "pilot_proposals"
+    list_display = [
+        "title",
+        "lead_organisation",
+        "status",
+        "submitted_at",
+        "created_by",
+    ]
+    list_filter = ["status", "lead_organisation", "dpia_status"]
+    search_fields = ["title", "problem", "proposed_solution"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = ProposalInspectView
+    copy_view_enabled = False
+
+    index_view_class = _index_view(
+        lambda: PilotProposal.objects.select_related("lead_organisation", "created_by")
+    )
+
+    def review_view(self, request, pk):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        proposal = get_object_or_404(PilotProposal, pk=pk)
+        form = ReviewForm(request.POST or None, proposal=proposal)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.proposal_transition(
+                    proposal=proposal,
+                    to=form.cleaned_data["decision"],
+                    by=request.user,
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errs in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                proposal.refresh_from_db()
+                messages.success(
+                    request,
+                    f"“{proposal}” is now {proposal.get_status_display().lower()}",
+                )
+                return redirect(self.get_url_name("inspect"), pk=proposal.pk)
+        return TemplateResponse(
+            request,
+            "pilots/admin/proposal_review.html",
+            {
+                "proposal": proposal,
+                "form": form,
+                "header_icon": self.icon,
+                "inspect_url": reverse(self.get_url_name("inspect"), args=[pk]),
+            },
+        )
+
+    def create_pilot_view(self, request, pk):
+        if not request.user.has_perm("pilots.add_pilot"):
+            raise PermissionDenied
+        proposal = get_object_or_404(PilotProposal, pk=pk)
+        if request.method == "POST":
+            try:
+                pilot = services.pilot_create_from_proposal(
+                    proposal=proposal, by=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(self.get_url_name("inspect"), pk=pk)
+            messages.success(request, f"Pilot “{pilot}” created from the proposal")
+            return redirect("pilots_pilot:edit", pk=pilot.pk)
+        return TemplateResponse(
+            request,
+            "pilots/admin/proposal_create_pilot.html",
+            {
+                "proposal": proposal,
+                "header_icon": self.icon,
+                "inspect_url": reverse(self.get_url_name("inspect"), args=[pk]),
+            },
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("review/<int:pk>/", self.review_view, name="review"),
+            path("create-pilot/<int:pk>/", self.create_pilot_view, name="create_pilot"),
+        ]
+
+
+class MetricViewSet(ModelViewSet):
+    model = Metric
+    icon = "table"
+    menu_label = "Metrics"
+    list_display = ["name", "pilot", "unit", "ascending", "target_value"]
+    list_filter = ["ascending", "frequency", "pilot"]
+    search_fields = ["name", "definition"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    index_view_class = _index_view(lambda: Metric.objects.select_related("pilot"))
+
+
+class MeasurementViewSet(ModelViewSet):
+    model = Measurement
+    icon = "date"
+    menu_label = "Measurements"
+    list_display = ["metric", "period", "value", "provisional"]
+    list_filter = ["provisional", "metric__pilot"]
+    search_fields = ["note"]
+    search_backend_name = None  # not indexed: search the notes with the ORM
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    index_view_class = _index_view(
+        lambda: Measurement.objects.select_related("metric__pilot")
+    )
+
+
+class ContactInspectView(InspectView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(
+                "Export personal data (JSON)",
+                url=reverse("pilots_contact:export", args=[self.object.pk]),
+                icon_name="download",
+                priority=30,
+            )
+        )
+        if self.object.erased_at is None:
+            buttons.append(
+                Button(
+                    "Erase personal data",
+                    url=reverse("pilots_contact:erase", args=[self.object.pk]),
+                    icon_name="bin",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class ContactViewSet(ModelViewSet):
+    model = Contact
+    icon = "user"
+    menu_label = "Contacts"
+    list_display = ["name", "job_title", "organisation", "lawful_basis", "is_public"]
+    list_filter = ["lawful_basis", "is_public", "organisation"]
+    search_fields = ["name", "email", "job_title"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    inspect_view_class = ContactInspectView
+    copy_view_enabled = False
+
+    index_view_class = _index_view(
+        lambda: Contact.objects.select_related("organisation")
+    )
+
+    def export_view(self, request, pk):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        contact = get_object_or_404(Contact, pk=pk)
+        response = HttpResponse(
+            json.dumps(services.contact_export(contact=contact), indent=2),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = f'attachment; filename="contact-{pk}.json"'
+        return response
+
+    def erase_view(self, request, pk):
+        if not self.permission_policy.user_has_permission(request.user, "delete"):
+            raise PermissionDenied
+        contact = get_object_or_404(Contact, pk=pk)
+        if request.method == "POST":
+            services.contact_erase(contact=contact, by=request.user)
+            messages.success(request, "The contact's personal data has been erased")
+            return redirect(self.get_url_name("inspect"), pk=pk)
+        return TemplateResponse(
+            request,
+            "pilots/admin/contact_erase.html",
+            {
+                "contact": contact,
+                "header_icon": self.icon,
+                "inspect_url": reverse(self.get_url_name("inspect"), args=[pk]),
+            },
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("export/<int:pk>/", self.export_view, name="export"),
+            path("erase/<int:pk>/", self.erase_view, name="erase"),
+        ]
+
+
+class ImportJobViewSet(ModelViewSet):
+    model = ImportJob
+    icon = "upload"
+    menu_label = "Measurement imports"
+    list_display = ["__str__", "status", "rows_total", "rows_done", "created_at"]
+    list_filter = ["status", "pilot"]
+    search_fields = ["filename"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # Imports are made by uploading a file (the pilot lead's page): staff only look.
+    form_fields = ["filename"]
+    inspect_view_fields = [
+        "pilot",
+        "filename",
+        "status",
+        "rows_total",
+        "rows_done",
+        "rows_saved",
+        "errors",
+        "created_by",
+        "created_at",
+        "finished_at",
+    ]
+
+    index_view_class = _index_view(lambda: ImportJob.objects.select_related("pilot"))
+
+
+class PilotsViewSetGroup(ViewSetGroup):
+    menu_label = "Pilots"
+    menu_icon = "site"
+    menu_order = 150
+    items = (
+        PilotViewSet("pilots_pilot", url_prefix="pilots/pilots"),
+        ProposalViewSet(),
+        MetricViewSet("pilots_metric", url_prefix="pilots/metrics"),
+        MeasurementViewSet("pilots_measurement", url_prefix="pilots/measurements"),
+        ContactViewSet("pilots_contact", url_prefix="pilots/contacts"),
+        ImportJobViewSet("pilots_importjob", url_prefix="pilots/imports"),
+    )
+
+
+pilots_viewset_group = PilotsViewSetGroup()

@@ -1,0 +1,113 @@
+"""Factories for Urban Challenges. Seeded through factory_boy's random state."""
+
+from datetime import timedelta
+
+import factory
+import factory.random
+import wagtail_factories
+from django.utils import timezone
+
+from challenges.models import (
+    AssessmentCriterion,
+    ChallengeIndexPage,
+    ChallengePage,
+    Entry,
+)
+from home.models import Organisation, OrganisationMembership, User
+
+factory.random.reseed_random(2026)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"person{n}@startup{n}.example")
+    username = factory.SelfAttribute("email")
+    password = factory.django.Password("a-long-test-password-42")
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Start-up {n} Ltd")
+    slug = factory.Sequence(lambda n: f"start-up-{n}")
+    org_type = Organisation.Type.BUSINESS
+    size = Organisation.Size.MICRO
+
+
+def member_of(
+    organisation: Organisation, user: User | None = None, role="admin"
+) -> User:
+    user = user or UserFactory()
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=user, role=role
+    )
+    return user
+
+
+class ChallengeIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ChallengeIndexPage
+
+    title = "Urban Challenges"
+    slug = "challenges"
+    intro = "Public-service problems that start-ups are invited to solve."
+
+
+class ChallengePageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ChallengePage
+
+    title = factory.Sequence(lambda n: f"Challenge {n}")
+    slug = factory.Sequence(lambda n: f"challenge-{n}")
+    summary = "Help the region's councils solve a public-service problem."
+    problem = factory.LazyFunction(
+        lambda: [{"type": "paragraph", "value": "<p>The problem, in full.</p>"}]
+    )
+    eligibility = "<p>UK-registered start-ups and SMEs.</p>"
+    funding_amount = 50_000
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    questions_close_at = factory.LazyFunction(
+        lambda: timezone.now() + timedelta(days=10)
+    )
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+    decision_expected = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=60)).date()
+    )
+
+
+def challenge_with_criteria(parent, weights=(60, 40), **kwargs) -> ChallengePage:
+    """A published challenge with one criterion per weight."""
+    challenge = ChallengePageFactory(parent=parent, **kwargs)
+    for i, weight in enumerate(weights):
+        AssessmentCriterion.objects.create(
+            page=challenge,
+            sort_order=i,
+            title=f"Criterion {i + 1}",
+            guidance=f"Guidance for criterion {i + 1}",
+            weight=weight,
+            max_words=300,
+        )
+    challenge.save_revision().publish()
+    return ChallengePage.objects.get(pk=challenge.pk)
+
+
+COMPLETE_PARTS = {
+    "title": "Predicting damp before it becomes mould",
+    "summary": "Low-cost sensors and a model that flags homes at risk.",
+    "solution": "Sensors in 200 homes, a dashboard for housing officers.",
+    "evidence": "A 2025 trial in 40 homes cut complaints by a third.",
+    "pilot_plan": "Six months in Sandwell, then review.",
+    "cost_estimate": "£48,000",
+    "team": "Three engineers and a housing specialist.",
+}
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    organisation = factory.SubFactory(BusinessFactory)
