@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-TEMPLATE_DIRS := lab_site/templates home/templates $(wildcard challenges/templates pilots/templates search/templates)
+TEMPLATE_DIRS := lab_site/templates home/templates $(wildcard challenges/templates pilots/templates search/templates opendata/templates)
 
 .PHONY: run test lint format migrate demo worker beat assets clean
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("challenges.urls")),
     # Pilots: proposals from public servants, measurements from pilot leads (issue 5).
     path("", include("pilots.urls")),
+    # Open data: the API (/api/v1/), its guide (/api/) and downloads (issue 9).
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,7 +10,10 @@ from wagtail.models import Page
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_TEMPLATE_DIRS = [
     ROOT / "lab_site" / "templates",
-    *(ROOT / app / "templates" for app in ("home", "challenges", "pilots", "search")),
+    *(
+        ROOT / app / "templates"
+        for app in ("home", "challenges", "pilots", "search", "opendata")
+    ),
 ]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<(?!svg|path)[a-z][^>]*\sstyle=", re.IGNORECASE)

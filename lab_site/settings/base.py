@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "home",
     "challenges",
     "pilots",
+    "opendata",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -277,3 +278,15 @@ CHALLENGES_RATE_LIMITS = {
     "question": env("CHALLENGES_RATE_QUESTION", default="10/h"),
     "invite": env("CHALLENGES_RATE_INVITE", default="20/h"),
 }
+
+
+# Open data (issue 9): the API and downloads' rate limit per client, and 360Giving ids.
+OPENDATA_RATE_LIMIT = env("OPENDATA_RATE_LIMIT", default="120/m")
+# 360Giving identifiers are 360G-<prefix>-…; register the prefix with 360Giving.
+OPENDATA_360G_PREFIX = env("OPENDATA_360G_PREFIX", default="wmpil")
+# The funder in 360Giving data; without an org-id.guide identifier, 360G-<prefix>-org-lab.
+OPENDATA_FUNDER_ORG_ID = env("OPENDATA_FUNDER_ORG_ID", default="")
+OPENDATA_FUNDER_NAME = env(
+    "OPENDATA_FUNDER_NAME",
+    default="West Midlands Combined Authority: Public Impact Lab",
+)

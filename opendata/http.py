@@ -1,0 +1,99 @@
+"""What every open-data response carries: the licence, caching headers and a rate limit.
+
+`open_data_response` wraps a view (a plain Django view or, through
+`NinjaAPI.add_decorator(mode="view")`, every API operation):
+
+- per client (IP address) rate limit from `settings.OPENDATA_RATE_LIMIT` (django-ratelimit,
+  the default cache); over it: 429 with a JSON error and `Retry-After`;
+- `Link: <OGL v3.0>; rel="license"` on every response;
+- on a 200 to GET/HEAD: `Cache-Control: public, max-age=300` and a strong ETag of the body;
+  a matching `If-None-Match` gets 304 Not Modified (Django's `get_conditional_response`).
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django_ratelimit.core import is_ratelimited
+
+LICENCE_URL = (
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+LICENCE_NAME = "Open Government Licence v3.0"
+LICENCE = {"name": LICENCE_NAME, "url": LICENCE_URL}
+MAX_AGE = 300
+RATE_LIMIT_GROUP = "opendata"
+
+
+def rate_limit() -> str:
+    return getattr(settings, "OPENDATA_RATE_LIMIT", "120/m")
+
+
+def rate_limit_text() -> str:
+    """The rate limit in words, e.g. "120 requests a minute"."""
+    count, _, unit = rate_limit().partition("/")
+    period = {"s": "second", "m": "minute", "h": "hour", "d": "day"}.get(
+        unit[-1:], unit
+    )
+    return f"{count} requests a {period}"
+
+
+def client_key(group: str, request: HttpRequest) -> str:
+    """The client's IP address (one bucket for clients without one, e.g. a socket)."""
+    return request.META.get("REMOTE_ADDR") or "no-address"
+
+
+def too_many_requests() -> JsonResponse:
+    response = JsonResponse(
+        {
+            "detail": f"Too many requests: the limit is {rate_limit_text()} per client. "
+            "Wait a minute and try again.",
+        },
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def _is_html(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
+def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if getattr(response, "streaming", False):
+        return response
+    # A page whose header names a signed-in person is cached by their browser only.
+    user = getattr(request, "user", None)
+    personal = user is not None and user.is_authenticated and _is_html(response)
+    if personal:
+        patch_cache_control(response, private=True, max_age=0)
+    else:
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    conditional = get_conditional_response(request, etag=etag, response=response)
+    if conditional is not response:
+        conditional["Link"] = response["Link"]
+        conditional["Cache-Control"] = response["Cache-Control"]
+    return conditional
+
+
+def open_data_response(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if is_ratelimited(
+            request,
+            group=RATE_LIMIT_GROUP,
+            key=client_key,
+            rate=rate_limit(),
+            increment=True,
+        ):
+            return finish(request, too_many_requests())
+        return finish(request, view(request, *args, **kwargs))
+
+    return wrapped

@@ -1,0 +1,41 @@
+"""Open data: the API under /api/v1/, its guide at /api/ and downloads under /open-data/."""
+
+from django.urls import path
+
+from . import views
+from .api import api
+from .http import open_data_response
+
+
+def _api_urls():
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        # The OpenAPI document is not an operation, so add_decorator misses it.
+        if pattern.name == "openapi-json":
+            pattern.callback = open_data_response(pattern.callback)
+    return patterns, app_name, namespace
+
+
+urlpatterns = [
+    path("api/", views.guide, name="opendata_guide"),
+    path("open-data/pilots.csv", views.pilots_csv, name="opendata_pilots_csv"),
+    path("open-data/metrics.csv", views.metrics_csv, name="opendata_metrics_csv"),
+    path(
+        "open-data/measurements.csv",
+        views.measurements_csv,
+        name="opendata_measurements_csv",
+    ),
+    path(
+        "open-data/challenges.csv", views.challenges_csv, name="opendata_challenges_csv"
+    ),
+    path(
+        "open-data/360giving.json", views.grants_360_json, name="opendata_grants_json"
+    ),
+    path("open-data/360giving.csv", views.grants_360_csv, name="opendata_grants_csv"),
+    path(
+        "open-data/iati-results.json",
+        views.iati_results_json,
+        name="opendata_iati_json",
+    ),
+    path("api/v1/", _api_urls()),
+]

@@ -1,0 +1,349 @@
+"""Downloads (CSV, 360Giving, IATI-style results) and the human guide at /api/.
+
+Every download takes the same filters as the API (`theme`, `area`, `status`,
+`evidence_level`); an invalid filter is a 400 with a plain message, never a 500.
+"""
+
+import csv
+import io
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from home.models import LocalAuthorityArea
+from pilots.models import Pilot
+
+from . import records, selectors, standards
+from .http import LICENCE, LICENCE_URL, open_data_response, rate_limit_text
+from .records import area_label
+
+
+class BadFilter(ValueError):
+    pass
+
+
+def filters_from(request: HttpRequest) -> selectors.PilotFilters:
+    get = request.GET
+    area = get.get("area", "")
+    status = get.get("status", "")
+    level = get.get("evidence_level", "")
+    theme = get.get("theme", "").replace("\x00", "")[:100]
+    if area and area not in LocalAuthorityArea.values:
+        raise BadFilter("area must be one of: " + ", ".join(LocalAuthorityArea.values))
+    if status and status not in Pilot.Status.values:
+        raise BadFilter("status must be one of: " + ", ".join(Pilot.Status.values))
+    if level and not (level.isdigit() and 1 <= int(level) <= 5):
+        raise BadFilter("evidence_level must be a whole number from 1 to 5")
+    return selectors.PilotFilters(
+        theme=theme,
+        area=area,
+        status=status,
+        evidence_level=int(level) if level else None,
+    )
+
+
+def _csv_response(filename: str, columns: list[str], rows) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _download(build):
+    """A download view: safe methods only, filters checked, open-data headers."""
+
+    @require_safe
+    @open_data_response
+    def view(request: HttpRequest) -> HttpResponse:
+        try:
+            filters = filters_from(request)
+        except BadFilter as error:
+            return HttpResponse(str(error), status=400, content_type="text/plain")
+        return build(request, filters)
+
+    view.__name__ = build.__name__
+    return view
+
+
+PILOT_CSV_COLUMNS = [
+    "id",
+    "title",
+    "summary",
+    "status",
+    "themes",
+    "lead_organisation",
+    "lead_organisation_id",
+    "lead_contact",
+    "partners",
+    "adopters",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "currency",
+    "approved_budget",
+    "spend_to_date",
+    "evidence_level",
+    "evidence_justification",
+    "evidence_next_level",
+    "end_decision",
+    "end_decision_reasons",
+]
+
+
+def _pilot_csv_row(pilot) -> dict:
+    record = records.pilot_record(pilot)
+    return {
+        **{k: record[k] for k in PILOT_CSV_COLUMNS if k in record},
+        "themes": "; ".join(record["themes"]),
+        "lead_organisation": record["lead_organisation"]["name"],
+        "lead_organisation_id": record["lead_organisation"]["id"],
+        "lead_contact": record["lead_contact"]["name"]
+        if record["lead_contact"]
+        else "",
+        "partners": "; ".join(
+            f"{p['organisation']['name']} ({p['role_label']})"
+            for p in record["partners"]
+        ),
+        "adopters": "; ".join(o["name"] for o in record["adopters"]),
+    }
+
+
+@_download
+def pilots_csv(request, filters):
+    return _csv_response(
+        "pilots.csv",
+        PILOT_CSV_COLUMNS,
+        (_pilot_csv_row(p) for p in selectors.pilots_published(filters=filters)),
+    )
+
+
+METRIC_CSV_COLUMNS = [
+    "id",
+    "pilot_id",
+    "pilot_title",
+    "name",
+    "definition",
+    "unit",
+    "ascending",
+    "frequency",
+    "data_source",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "latest_value",
+    "latest_period",
+    "change_from_baseline",
+    "change_percent",
+    "progress",
+    "progress_percent",
+    "on_track",
+]
+
+
+@_download
+def metrics_csv(request, filters):
+    summaries = selectors.metric_summaries(
+        metrics=selectors.metrics_published(filters=filters)
+    )
+    rows = []
+    for summary in summaries:
+        record = records.metric_record(summary)
+        rows.append({k: record[k] for k in METRIC_CSV_COLUMNS})
+    return _csv_response("metrics.csv", METRIC_CSV_COLUMNS, rows)
+
+
+MEASUREMENT_CSV_COLUMNS = [
+    "id",
+    "pilot_id",
+    "pilot_title",
+    "metric_id",
+    "metric_name",
+    "unit",
+    "period",
+    "period_end",
+    "value",
+    "provisional",
+]
+
+
+@_download
+def measurements_csv(request, filters):
+    return _csv_response(
+        "measurements.csv",
+        MEASUREMENT_CSV_COLUMNS,
+        (
+            records.measurement_row(m)
+            for m in selectors.measurements_published(filters=filters)
+        ),
+    )
+
+
+CHALLENGE_CSV_COLUMNS = [
+    "id",
+    "title",
+    "url",
+    "summary",
+    "status",
+    "themes",
+    "holders",
+    "funding_amount",
+    "currency",
+    "opens_at",
+    "closes_at",
+    "decision_expected",
+    "winners",
+    "amount_per_winner",
+]
+
+
+@require_safe
+@open_data_response
+def challenges_csv(request):
+    """Live, public challenges; winners (organisation names) once announced."""
+    winners: dict[int, list[str]] = {}
+    for entry in selectors.challenge_winners():
+        winners.setdefault(entry.challenge_id, []).append(entry.organisation.name)
+    rows = []
+    for challenge in selectors.challenges_published():
+        names = winners.get(challenge.pk, []) if challenge.status == "awarded" else []
+        rows.append(
+            {
+                "id": challenge.pk,
+                "title": challenge.title,
+                "url": request.build_absolute_uri(challenge.url or "/"),
+                "summary": challenge.summary,
+                "status": challenge.status,
+                "themes": "; ".join(
+                    sorted(item.tag.name for item in challenge.tagged_items.all())
+                ),
+                "holders": "; ".join(sorted(o.name for o in challenge.holders.all())),
+                "funding_amount": challenge.funding_amount,
+                "currency": "GBP",
+                "opens_at": challenge.opens_at.isoformat(),
+                "closes_at": challenge.closes_at.isoformat(),
+                "decision_expected": challenge.decision_expected.isoformat(),
+                "winners": "; ".join(names),
+                "amount_per_winner": f"{challenge.funding_amount / len(names):.2f}"
+                if names
+                else "",
+            }
+        )
+    return _csv_response("challenges.csv", CHALLENGE_CSV_COLUMNS, rows)
+
+
+def _grants(request, filters):
+    # Challenge awards have no pilot theme, area, status or evidence level: a filtered
+    # download is pilots only.
+    unfiltered = filters == selectors.PilotFilters()
+    return standards.grants(
+        filters=filters,
+        data_source=request.build_absolute_uri(reverse("opendata_guide")),
+        include_challenges=unfiltered,
+    )
+
+
+@_download
+def grants_360_json(request, filters):
+    body = {"grants": _grants(request, filters), "license": LICENCE_URL}
+    return JsonResponse(body, json_dumps_params={"indent": 2})
+
+
+@_download
+def grants_360_csv(request, filters):
+    return _csv_response(
+        "grants-360giving.csv",
+        standards.GRANT_CSV_COLUMNS,
+        (standards.grant_csv_row(g) for g in _grants(request, filters)),
+    )
+
+
+@_download
+def iati_results_json(request, filters):
+    body = {
+        "version": "2.03",
+        "licence": LICENCE,
+        "iati-activities": standards.iati_results(filters=filters),
+    }
+    return HttpResponse(
+        json.dumps(body, indent=2, cls=DjangoJSONEncoder),
+        content_type="application/json",
+    )
+
+
+@require_safe
+@open_data_response
+def guide(request):
+    """The human page explaining the API and downloads, with examples."""
+    base = request.build_absolute_uri("/")[:-1]
+    example_list = {
+        "licence": LICENCE,
+        "count": 12,
+        "page": 1,
+        "page_size": 2,
+        "num_pages": 6,
+        "next": f"{base}/api/v1/pilots?status=running&page_size=2&page=2",
+        "previous": None,
+        "results": [
+            {
+                "id": 7,
+                "title": "Repeat calls: a multi-agency visiting team",
+                "status": "running",
+                "themes": ["Safer communities"],
+                "lead_organisation": {
+                    "id": 3,
+                    "slug": "sandwell-council",
+                    "name": "Sandwell Council",
+                },
+                "approved_budget": "85000.00",
+                "evidence_level": 2,
+                "…": "…",
+            }
+        ],
+    }
+    example_metric = {
+        "id": 21,
+        "pilot_id": 7,
+        "name": "Repeat calls per month",
+        "unit": "calls",
+        "ascending": False,
+        "baseline_value": "120",
+        "baseline_date": "2025-01-01",
+        "target_value": "90",
+        "target_date": "2026-01-01",
+        "latest_value": "104",
+        "latest_period": "2025-06-01",
+        "change_from_baseline": "-16",
+        "change_percent": "-13.3",
+        "progress": "0.533",
+        "progress_percent": 53,
+        "on_track": True,
+        "measurements": [
+            {
+                "period": "2025-06-01",
+                "period_end": "2025-06-30",
+                "value": "104",
+                "provisional": False,
+            }
+        ],
+    }
+    context = {
+        "base": base,
+        "licence": LICENCE,
+        "rate_limit": rate_limit_text(),
+        "max_age": 300,
+        "example_list": json.dumps(example_list, indent=2, ensure_ascii=False),
+        "example_metric": json.dumps(example_metric, indent=2),
+        "areas": [(v, area_label(v)) for v in LocalAuthorityArea.values],
+        "statuses": [s for s in Pilot.Status.choices if s[0] != "setting-up"],
+        "prefix": standards.prefix(),
+    }
+    return render(request, "opendata/guide.html", context)
