@@ -7,6 +7,14 @@ class HomeConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from . import page_cache, signal_handlers
 
         post_migrate.connect(signal_handlers.sync_roles_after_migrate, sender=self)
+        # Anonymous page cache: any committed change to what pages show invalidates it.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(page_cache.model_changed, dispatch_uid="page-cache-model")
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(page_cache.page_changed, dispatch_uid="page-cache-page")

@@ -72,6 +72,9 @@ class SearchDocumentTheme(models.Model):
 class SearchPage(RoutablePageMixin, Page):
     """The site search at /search/, with its JSON autocomplete at /search/suggest/."""
 
+    # Every query is a new address: caching them would only crowd pages out of the cache.
+    page_cache = False
+
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + ["intro"]

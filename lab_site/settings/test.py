@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Query-count tests measure rendering, so pages are cached only where a test turns it on
+# (tests/home/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0
