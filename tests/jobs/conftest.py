@@ -1,12 +1,19 @@
 """Real Redis, real worker processes, one database both can see.
 
+Each test session starts its own `redis-server` on a free port (nothing kept on disk), so
+the SQLite and PostgreSQL runs can go side by side and the restart test never touches
+the machine's shared Redis. `JOBS_TEST_REDIS_PORT` points the tests at a server that is
+already running instead.
+
 The worker is another process, so it cannot see SQLite's in-memory test database: when
 these tests are collected, the SQLite test database becomes a file (pytest-django honours
 TEST NAME). PostgreSQL test databases are visible to every process as they are.
 """
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +35,16 @@ if _default_db["ENGINE"].endswith("sqlite3") and not _default_db.get("TEST", {})
         Path(tempfile.gettempdir()) / f"impactlab-jobs-test-{os.getpid()}.sqlite3"
     )
 
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+REDIS_HOST = "127.0.0.1"
+OWN_REDIS = not os.environ.get("JOBS_TEST_REDIS_PORT")
+REDIS_PORT = int(os.environ.get("JOBS_TEST_REDIS_PORT") or _free_port())
 # Not DB 0: tests must not clash with a developer's `make worker`.
 REDIS_DB = int(os.environ.get("JOBS_TEST_REDIS_DB", "11"))
 BROKER_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
@@ -52,6 +68,43 @@ def redis_client() -> redis.Redis:
     return redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_timeout=5)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def redis_server(tmp_path_factory):
+    """This session's own Redis, started before the first test and stopped after."""
+    if not OWN_REDIS:
+        yield
+        return
+    folder = tmp_path_factory.mktemp("redis")
+    command = [
+        "redis-server",
+        "--port", str(REDIS_PORT),
+        "--bind", REDIS_HOST,
+        "--save", "",
+        "--appendonly", "no",
+        "--dir", str(folder),
+        "--logfile", str(folder / "redis.log"),
+        "--daemonize", "yes",
+    ]  # fmt: skip
+    try:
+        subprocess.run(command, check=True, timeout=30, capture_output=True)  # noqa: S603
+    except FileNotFoundError:
+        pytest.fail(
+            "redis-server is not installed: apt-get install -y redis-server",
+            pytrace=False,
+        )
+    wait_for(_redis_up, timeout=15, what=f"redis-server on port {REDIS_PORT}")
+    yield
+    with contextlib.suppress(redis.ConnectionError):
+        redis.Redis(host=REDIS_HOST, port=REDIS_PORT).shutdown(nosave=True)
+
+
+def _redis_up() -> bool:
+    try:
+        return bool(redis.Redis(host=REDIS_HOST, port=REDIS_PORT).ping())
+    except redis.ConnectionError:
+        return False
+
+
 @pytest.fixture
 def broker():
     """A clean Redis DB, and this process's Celery app publishing to it (not eager)."""
@@ -59,8 +112,8 @@ def broker():
         redis_client().ping()
     except redis.ConnectionError:
         pytest.fail(
-            f"Redis is not running on {REDIS_HOST}:{REDIS_PORT}: start it (.ci/run does "
-            "with CI=true) to run the worker tests.",
+            f"Redis is not running on {REDIS_HOST}:{REDIS_PORT}: the session's own "
+            "server has stopped, or JOBS_TEST_REDIS_PORT names one that is not running.",
             pytrace=False,
         )
     from lab_site.celery import app

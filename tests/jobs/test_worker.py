@@ -17,7 +17,14 @@ from django.urls import reverse
 from home.emails import email_queue, email_requeue_stuck
 from home.models import MailLog, OutboundEmail, TaskFailure
 
-from .conftest import REDIS_HOST, REDIS_PORT, mail_files, redis_client, wait_for
+from .conftest import (
+    REDIS_HOST,
+    REDIS_PORT,
+    _redis_up,
+    mail_files,
+    redis_client,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -178,13 +185,6 @@ def _redis_start(config: dict) -> None:
             values = config[name].split(" ") if name == "bind" else [config[name]]
             command += [f"--{name}", *values]
     subprocess.run(command, check=True, timeout=30, capture_output=True)  # noqa: S603
-
-
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis(host=REDIS_HOST, port=REDIS_PORT).ping())
-    except redis.ConnectionError:
-        return False
 
 
 class BrokerRestartTests:
