@@ -1,6 +1,9 @@
 """Demo Urban Challenges: six briefs from the region's priorities, in every state, with
-clarifications, demo start-ups and their entries. Idempotent: a challenge that exists
-(by slug) is left as its editors made it; nothing doubles."""
+clarifications, demo start-ups and their entries, and judging run through the services
+with the demo lead and assessors: one round mid-judging, two awarded with full scores
+and released feedback. Idempotent: a challenge that exists (by slug) is left as its
+editors made it, a challenge with judging records is not judged again; nothing
+doubles."""
 
 from datetime import timedelta
 
@@ -11,14 +14,19 @@ from home.demo_content import DEMO_PASSWORD
 from home.models import HomePage, Organisation, OrganisationMembership
 from home.services import page_ensure
 
+from . import judging_services as js
 from .models import (
+    Assessment,
     AssessmentCriterion,
+    Assignment,
     ChallengeIndexPage,
     ChallengeInterest,
     ChallengePage,
     Clarification,
     Entry,
     EntryAnswer,
+    InterestDeclaration,
+    Judging,
 )
 
 STANDARD_CRITERIA = [
@@ -201,9 +209,11 @@ def _dates(state: str, now) -> dict:
         "questions_close_at": closes - 7 * day,
         "closes_at": closes,
         "decision_expected": (closes + 45 * day).date(),
+        # Awarded briefs start in judging: the demo judging round (demo_judging.py)
+        # takes them through the services to "awarded", as a real round would.
         "judging_state": {
             "closed": ChallengePage.JudgingState.IN_PROGRESS,
-            "awarded": ChallengePage.JudgingState.AWARDED,
+            "awarded": ChallengePage.JudgingState.IN_PROGRESS,
         }.get(state, ChallengePage.JudgingState.NOT_STARTED),
     }
 
@@ -393,34 +403,42 @@ def load(stdout) -> None:
             S.SUBMITTED,
             "Peer mentors on the apps young people use",
         ),
+        # Judged entries are submitted here; the demo judging round (demo_judging.py)
+        # scores and decides them through the services.
         (
             "hospital-discharge-home-support",
             "carebridge-software",
-            S.UNDER_ASSESSMENT,
+            S.SUBMITTED,
             "One discharge board for hospital and council",
         ),
         (
             "hospital-discharge-home-support",
             "brightpath-analytics",
-            S.SHORTLISTED,
+            S.SUBMITTED,
             "Forecasting care packages a week ahead",
+        ),
+        (
+            "hospital-discharge-home-support",
+            "homesense-iot",
+            S.SUBMITTED,
+            "Home sensors for the first fortnight after discharge",
         ),
         (
             "retrofit-homes-net-zero",
             "homesense-iot",
-            S.SUCCESSFUL,
+            S.SUBMITTED,
             "Retrofit planner for homeowners",
         ),
         (
             "retrofit-homes-net-zero",
             "brightpath-analytics",
-            S.UNSUCCESSFUL,
+            S.SUBMITTED,
             "Street-level retrofit opportunity maps",
         ),
         (
             "fire-risk-home-safety-visits",
             "brightpath-analytics",
-            S.SUCCESSFUL,
+            S.SUBMITTED,
             "Risk model for home fire safety visits",
         ),
         (
@@ -432,17 +450,288 @@ def load(stdout) -> None:
     ]
     for challenge_slug, org_slug, status, title in entries:
         organisation, user = startups[org_slug]
-        feedback = ""
-        if status in (S.SUCCESSFUL, S.UNSUCCESSFUL):
-            feedback = "Assessors valued the clear pilot plan. " + (
-                "Strong evidence from the earlier trial."
-                if status == S.SUCCESSFUL
-                else "The evidence it works was thin: consider a small trial first."
-            )
         _ensure_entry(
-            challenges[challenge_slug], organisation, user, status, title, now, feedback
+            challenges[challenge_slug], organisation, user, status, title, now
         )
+    _ensure_judging(challenges=challenges, now=now, stdout=stdout)
     stdout.write(
         f"{len(challenges)} Urban Challenges, {len(startups)} demo start-ups and "
         f"{Entry.objects.count()} entries ready."
     )
+
+
+# --- Judging -------------------------------------------------------------------------
+#
+# Three rounds, run through the judging services with the demo lead and assessors:
+# - hospital discharge (closed): mid-judging. Tom Okafor (assessor@) has submitted two
+#   entries and has one in progress; Imran Hussain's low scores on one entry are an
+#   outlier, one of them moderated; one entry is shortlisted.
+# - retrofit (awarded): full scores from three assessors, feedback released, winner on
+#   the brief; the unsuccessful BrightPath entry is in the promising solutions.
+# - fire risk (awarded): Imran declared an interest in BrightPath, so its entry went to
+#   the two other assessors (two per entry for this small field).
+# A challenge that already has judging records is left alone, so nothing doubles.
+
+# Three phrasings per level, one per assessor, so the drafted feedback reads like three
+# people wrote it.
+JUDGING_COMMENTS = {
+    "Impact on the problem": {
+        "high": [
+            "Goes straight at the people who wait longest and names the outcome it "
+            "would move, with a believable size of change.",
+            "A clear account of who benefits and how much; the measure of success is "
+            "one the holders already collect.",
+            "Strong: the change for residents is concrete and measurable.",
+        ],
+        "mid": [
+            "Would help, but the answer does not say how many residents would benefit "
+            "or which outcome would change first.",
+            "The benefit is plausible; quantify it against the holders' own figures.",
+            "Useful idea; the impact case rests on assumptions that are not stated.",
+        ],
+        "low": [
+            "The link between the tool and better outcomes is asserted rather than "
+            "shown.",
+            "Hard to see what would change for residents, or how you would know.",
+            "Impact described in general terms only.",
+        ],
+    },
+    "Strength of evidence": {
+        "high": [
+            "Before-and-after data from a comparable council (Nesta level 2), honestly "
+            "reported with its limits.",
+            "Good evidence for this stage, including what did not work in the earlier "
+            "trial.",
+            "The earlier pilot's results are specific and credible.",
+        ],
+        "mid": [
+            "Some data from one site; a comparison group would make the case much "
+            "stronger.",
+            "Evidence is mostly from user feedback: reasonable for level 1 to 2.",
+            "Promising early results, but the sample is small.",
+        ],
+        "low": [
+            "No evidence yet that it works; the answer describes the product, not "
+            "results.",
+            "Claims are not supported by data we could check.",
+            "Evidence is thin: consider a small, measured trial first.",
+        ],
+    },
+    "Deliverability": {
+        "high": [
+            "A realistic six-month plan with named roles, data-sharing steps and risks.",
+            "The team has delivered with councils before; the plan fits the budget.",
+            "Clear milestones and a sensible approach to information governance.",
+        ],
+        "mid": [
+            "The plan is broadly realistic, but the data-sharing agreement is not in "
+            "the timeline.",
+            "Small team for the scope; say who covers implementation support.",
+            "Milestones are clear; risks and mitigations need more thought.",
+        ],
+        "low": [
+            "The timeline looks too tight for the integration described.",
+            "Key dependencies on partner systems are not addressed.",
+            "Plan lacks detail on who does what and when.",
+        ],
+    },
+    "Value for money and route to adoption": {
+        "high": [
+            "Running costs at scale are set out and other councils could buy it "
+            "through existing frameworks.",
+            "Good value: the cost per resident compares well with current practice.",
+            "A credible route to adoption across the region.",
+        ],
+        "mid": [
+            "The pilot cost is fair; costs at scale are less clear.",
+            "Adoption route is plausible but depends on procurement not yet discussed.",
+            "Reasonable value; licence costs after the pilot need stating.",
+        ],
+        "low": [
+            "Costs at scale are not given.",
+            "No route to adoption beyond the pilot.",
+            "Value for money is hard to judge from the answer.",
+        ],
+    },
+}
+
+# challenge slug -> per-entry N, conflicts {assessor email: [(org slug, kind, details)]},
+# entries {org slug: {assessor email: scores (None: not started; a shorter list:
+# in progress)}}, moderations [(org slug, assessor email, criterion index, new, why)],
+# decisions {org slug: outcome}, release (bool), promising [org slugs].
+TOM, RACHEL, IMRAN = (
+    "assessor@impactlab.example",
+    "assessor2@impactlab.example",
+    "assessor3@impactlab.example",
+)
+JUDGING_ROUNDS = {
+    "hospital-discharge-home-support": {
+        "per_entry": 3,
+        "conflicts": {},
+        "entries": {
+            "carebridge-software": {
+                TOM: [7, 6, 7, 6],
+                RACHEL: [8, 6, 7, 7],
+                IMRAN: [3, 3, 2, 4],
+            },
+            "brightpath-analytics": {
+                TOM: [8, 7, 7, 8],
+                RACHEL: [8, 8, 7, 7],
+                IMRAN: [7, 7, 8, 6],
+            },
+            "homesense-iot": {TOM: [6, 5], RACHEL: [6, 5, 6, 6], IMRAN: None},
+        },
+        "moderations": [
+            (
+                "carebridge-software",
+                IMRAN,
+                2,
+                5,
+                "Scored against a twelve-month plan; the entry's plan is six months. "
+                "Agreed with the assessor at the moderation meeting.",
+            )
+        ],
+        "decisions": {"brightpath-analytics": "shortlisted"},
+        "release": False,
+        "promising": [],
+    },
+    "retrofit-homes-net-zero": {
+        "per_entry": 3,
+        "conflicts": {},
+        "entries": {
+            "homesense-iot": {
+                TOM: [8, 7, 8, 8],
+                RACHEL: [9, 7, 8, 7],
+                IMRAN: [8, 8, 7, 8],
+            },
+            "brightpath-analytics": {
+                TOM: [6, 4, 5, 6],
+                RACHEL: [5, 3, 6, 5],
+                IMRAN: [6, 4, 5, 5],
+            },
+        },
+        "moderations": [],
+        "decisions": {
+            "homesense-iot": "successful",
+            "brightpath-analytics": "unsuccessful",
+        },
+        "release": True,
+        "promising": ["brightpath-analytics"],
+    },
+    "fire-risk-home-safety-visits": {
+        "per_entry": 2,
+        "conflicts": {IMRAN: [("brightpath-analytics", "invests")]},
+        "entries": {"brightpath-analytics": {TOM: [9, 7, 8, 8], RACHEL: [8, 8, 8, 7]}},
+        "moderations": [],
+        "decisions": {"brightpath-analytics": "successful"},
+        "release": True,
+        "promising": [],
+    },
+}
+
+
+def _level(score: int) -> str:
+    return "high" if score >= 7 else "mid" if score >= 5 else "low"
+
+
+def _recommendation(scores: list[int]) -> str:
+    mean = sum(scores) / len(scores)
+    return "fund" if mean >= 7 else "fund_if" if mean >= 5 else "do_not_fund"
+
+
+def _ensure_judging(*, challenges: dict, now, stdout) -> None:
+    User = get_user_model()
+    people = {u.email: u for u in User.objects.filter(email__in=[TOM, RACHEL, IMRAN])}
+    lead = User.objects.filter(email="lead@impactlab.example").first()
+    if lead is None or len(people) < 3:
+        stdout.write("No demo lead or assessors: run the home loader first.")
+        return
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    for slug, spec in JUDGING_ROUNDS.items():
+        challenge = challenges[slug]
+        if Judging.objects.filter(challenge=challenge).exists():
+            continue
+        if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
+            continue  # awarded before judging lived in the platform: leave it
+        for person in people.values():
+            js.panel_assessor_add(challenge=challenge, assessor=person, by=lead)
+        for email, person in people.items():
+            js.interests_declare(
+                challenge=challenge,
+                assessor=person,
+                conflicts={
+                    organisations[org].pk: kind
+                    for org, kind in spec["conflicts"].get(email, [])
+                },
+            )
+        js.assignments_allocate(
+            challenge=challenge, by=lead, per_entry=spec["per_entry"]
+        )
+        criteria = list(challenge.criteria.all())
+        entries = {e.organisation.slug: e for e in challenge.entries.all()}
+        for org, by_assessor in spec["entries"].items():
+            entry = entries[org]
+            for i, (email, scores) in enumerate(by_assessor.items()):
+                if scores is None:
+                    continue
+                assignment = Assignment.objects.get(entry=entry, assessor=people[email])
+                js.assessment_save(
+                    assignment=assignment,
+                    by=people[email],
+                    scores={
+                        c.pk: (score, JUDGING_COMMENTS[c.title][_level(score)][i % 3])
+                        for c, score in zip(criteria, scores, strict=False)
+                    },
+                    recommendation=_recommendation(scores),
+                    submit=len(scores) == len(criteria),
+                )
+        for org, email, index, new, reason in spec["moderations"]:
+            assignment = Assignment.objects.get(
+                entry=entries[org], assessor=people[email]
+            )
+            score = assignment.assessment.scores.get(criterion=criteria[index])
+            js.score_moderate(score=score, by=lead, moderated_score=new, reason=reason)
+        for org, outcome in spec["decisions"].items():
+            js.entry_decide(entry=entries[org], by=lead, outcome=outcome)
+        if spec["release"]:
+            js.feedback_drafts_fill(challenge=challenge, by=lead)
+            for org, outcome in spec["decisions"].items():
+                entry = entries[org]
+                entry.refresh_from_db()
+                closing = (
+                    "Congratulations: the programme team will be in touch about the "
+                    "pilot contract."
+                    if outcome == "successful"
+                    else "Thank you for entering. We would welcome a future entry once "
+                    "you have more evidence from a measured trial."
+                )
+                js.entry_feedback_update(
+                    entry=entry, by=lead, feedback=f"{entry.feedback}\n\n{closing}"
+                )
+            released = challenge.closes_at + timedelta(days=40)
+            js.feedback_release(challenge=challenge, by=lead, now=released)
+            for org in spec["promising"]:
+                entrant = entries[org].organisation.memberships.first().user
+                js.promising_solution_opt_in(
+                    entry=entries[org], by=entrant, contact_email=entrant.email
+                )
+            js.winners_publish(challenge=challenge, by=lead)
+            # The round happened weeks after entries closed: date its records so.
+            Judging.objects.filter(challenge=challenge).update(
+                feedback_release_at=released,
+                winners_published_at=released + timedelta(days=1),
+            )
+        closed = challenge.closes_at
+        InterestDeclaration.objects.filter(challenge=challenge).update(
+            declared_at=closed + timedelta(days=1)
+        )
+        Assignment.objects.filter(entry__challenge=challenge).update(
+            assigned_at=closed + timedelta(days=2)
+        )
+        Assessment.objects.filter(
+            assignment__entry__challenge=challenge, status=Assessment.Status.SUBMITTED
+        ).update(submitted_at=min(closed + timedelta(days=20), now))
+        Entry.objects.filter(challenge=challenge, decided_at__isnull=False).update(
+            decided_at=min(closed + timedelta(days=30), now)
+        )
+    stdout.write("Judging: a round in progress and two awarded rounds ready.")

@@ -1,5 +1,6 @@
 """Front-end forms. They check shape only; the services hold the rules."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
@@ -57,6 +58,10 @@ class SignInForm(forms.Form):
             if (
                 candidate is not None
                 and not candidate.is_active
+                # A locked-out account (django-axes) must not learn its password here.
+                and AxesProxyHandler.is_allowed(
+                    self.request, {"username": candidate.get_username()}
+                )
                 and candidate.check_password(password)
             ):
                 self.inactive_user = candidate

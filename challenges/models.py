@@ -117,7 +117,8 @@ class ChallengePage(Page):
                 FieldPanel("questions_close_at"),
                 FieldPanel("closes_at"),
                 FieldPanel("decision_expected"),
-                FieldPanel("judging_state"),
+                # Judging moves it (allocation, then winners): see services.
+                FieldPanel("judging_state", read_only=True),
             ],
             heading="Key dates and judging",
         ),
@@ -218,12 +219,20 @@ class AssessmentCriterion(Orderable):
         help_text="Percent; all weights total 100"
     )
     max_words = models.PositiveSmallIntegerField(default=500)
+    scale_min = models.PositiveSmallIntegerField(
+        "lowest score", default=0, help_text="Assessors score from this…"
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        "highest score", default=10, help_text="…to this, in whole numbers"
+    )
 
     panels = [
         FieldPanel("title"),
         FieldPanel("guidance"),
         FieldPanel("weight"),
         FieldPanel("max_words"),
+        FieldPanel("scale_min"),
+        FieldPanel("scale_max"),
     ]
 
     class Meta(Orderable.Meta):
@@ -379,6 +388,19 @@ class Entry(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Judging outcome (services.entry_decide): who decided, when, and why when the
+    # assessments were not all complete.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(blank=True)
+    # Drafted from the assessors' comments, edited by the lead, shown to the entrant
+    # once released (services.feedback_release).
     feedback = models.TextField(blank=True)
     feedback_released = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -396,6 +418,30 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or 'Untitled entry'} ({self.organisation})"
+
+    # Judged: entries that reached the assessors. Decided: the panel's outcomes; final
+    # ones can be released to the entrant (shortlisted is an interim step).
+    JUDGED = (
+        Status.SUBMITTED,
+        Status.UNDER_ASSESSMENT,
+        Status.SHORTLISTED,
+        Status.SUCCESSFUL,
+        Status.UNSUCCESSFUL,
+    )
+    DECIDED = (Status.SHORTLISTED, Status.SUCCESSFUL, Status.UNSUCCESSFUL)
+    FINAL = (Status.SUCCESSFUL, Status.UNSUCCESSFUL)
+
+    @property
+    def entrant_status(self) -> str:
+        """The status the entering organisation sees: the panel's decision only once
+        feedback is released to every entrant at once."""
+        if self.status in self.DECIDED and not self.feedback_released:
+            return self.Status.UNDER_ASSESSMENT
+        return self.status
+
+    @property
+    def entrant_status_label(self) -> str:
+        return self.Status(self.entrant_status).label
 
 
 class EntryAnswer(models.Model):
@@ -460,3 +506,284 @@ class OrganisationInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+
+# --- Judging ---------------------------------------------------------------------------
+#
+# A challenge's judging: the lead puts assessors on its panel; each declares their
+# interests before seeing any entry; allocation assigns every entry to N unconflicted
+# assessors; each scores the criteria with a comment and recommends; the lead moderates,
+# decides and releases feedback to every entrant at once; then the winners go public.
+# Every change goes through services.py and is written to Wagtail's log for models.
+
+
+class Judging(models.Model):
+    """The settings and milestones of one challenge's judging round."""
+
+    challenge = models.OneToOneField(
+        ChallengePage, on_delete=models.CASCADE, related_name="judging"
+    )
+    assessors_per_entry = models.PositiveSmallIntegerField(
+        default=3, help_text="Independent assessors per entry (at least 3 is usual)"
+    )
+    feedback_release_at = models.DateTimeField(
+        null=True, blank=True, help_text="When feedback goes to every entrant at once"
+    )
+    feedback_released_at = models.DateTimeField(null=True, blank=True)
+    winners_published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Judging of {self.challenge}"
+
+
+class ChallengeAssessor(models.Model):
+    """Membership of a challenge's assessment panel."""
+
+    challenge = models.ForeignKey(
+        ChallengePage, on_delete=models.CASCADE, related_name="panel_members"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assessor_panels",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "panel member"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "assessor"], name="one_panel_place_per_assessor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} on {self.challenge}"
+
+
+class InterestDeclaration(models.Model):
+    """An assessor's declaration of interests for one challenge. Until it exists the
+    assessor sees no entry of that challenge and is not allocated any."""
+
+    challenge = models.ForeignKey(
+        ChallengePage, on_delete=models.CASCADE, related_name="interest_declarations"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="interest_declarations",
+    )
+    declared_at = models.DateTimeField()
+    details = models.TextField(
+        blank=True, help_text="Anything else the programme lead should know"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "assessor"], name="one_declaration_per_challenge"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Interests of {self.assessor} for {self.challenge}"
+
+
+class ConflictOfInterest(models.Model):
+    """One declared interest in an entering organisation: it keeps the assessor away
+    from that organisation's entry."""
+
+    class Kind(models.TextChoices):
+        WORKS_WITH = (
+            "works_with",
+            "I work with or for them (now or in the last 2 years)",
+        )
+        INVESTS = "invests", "I invest in them or advise them"
+        RELATED = "related", "A relative or close friend works there"
+        OTHER = "other", "Another interest"
+
+    declaration = models.ForeignKey(
+        InterestDeclaration, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    organisation = models.ForeignKey(
+        "home.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "conflict of interest"
+        verbose_name_plural = "conflicts of interest"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "organisation"],
+                name="one_conflict_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration.assessor} - {self.organisation}"
+
+    @property
+    def assessor(self):
+        return self.declaration.assessor
+
+    @property
+    def challenge(self):
+        return self.declaration.challenge
+
+    @property
+    def declared_at(self):
+        return self.declaration.declared_at
+
+
+class Assignment(models.Model):
+    """An entry given to an assessor, by allocation or by the lead's hand."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Assigned"
+        RECUSED = "recused", "Recused"
+        REMOVED = "removed", "Removed"
+
+    class Method(models.TextChoices):
+        ALLOCATED = "allocated", "Allocated automatically"
+        MANUAL = "manual", "Assigned by the programme lead"
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            # One row per pair: an assessor who recused or was removed is never given
+            # the same entry again by allocation (the lead may restore them by hand).
+            models.UniqueConstraint(
+                fields=["entry", "assessor"], name="one_assignment_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} → {self.assessor}"
+
+
+class Assessment(models.Model):
+    """An assessor's scores for one assigned entry: saved in parts, then submitted."""
+
+    class Recommendation(models.TextChoices):
+        FUND = "fund", "Fund"
+        FUND_IF = "fund_if", "Fund with conditions"
+        DO_NOT_FUND = "do_not_fund", "Do not fund"
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="assessment"
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    recommendation = models.CharField(
+        max_length=12, choices=Recommendation.choices, blank=True
+    )
+    panel_note = models.TextField(
+        blank=True, help_text="For the panel only: never shown to the entrant"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.assignment}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class CriterionScore(models.Model):
+    """A score on the criterion's scale and the comment that explains it (the comment
+    becomes the entrant's feedback, without the assessor's name)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        AssessmentCriterion, on_delete=models.CASCADE, related_name="scores"
+    )
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="one_score_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.title}: {self.score}"
+
+    @property
+    def effective_score(self) -> int | None:
+        """The moderated score where the lead adjusted it, else the assessor's."""
+        moderation = getattr(self, "moderation", None)
+        return moderation.moderated_score if moderation else self.score
+
+
+class Moderation(models.Model):
+    """The lead's adjustment of one score, with the reason (the original is kept)."""
+
+    score = models.OneToOneField(
+        CriterionScore, on_delete=models.CASCADE, related_name="moderation"
+    )
+    original_score = models.PositiveSmallIntegerField()
+    moderated_score = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.original_score} → {self.moderated_score}"
+
+
+class PromisingSolution(models.Model):
+    """An unsuccessful entry its organisation chose to show to public servants, who
+    may be looking for exactly this."""
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, related_name="promising_solution"
+    )
+    contact_email = models.EmailField(
+        help_text="Public servants who are interested write to this address"
+    )
+    opted_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opted_in_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opted_in_at"]
+
+    def __str__(self) -> str:
+        return str(self.entry)

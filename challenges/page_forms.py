@@ -14,6 +14,13 @@ class ChallengePageForm(WagtailAdminPageForm):
                 for form in criteria.forms
                 if form.cleaned_data and not form.cleaned_data.get("DELETE")
             ]
+            for form in criteria.forms:
+                low = form.cleaned_data.get("scale_min")
+                high = form.cleaned_data.get("scale_max")
+                if low is not None and high is not None and high <= low:
+                    form.add_error(
+                        "scale_max", "The highest score must be above the lowest"
+                    )
             total = sum(weights)
             if weights and total != 100:
                 self.add_error(

@@ -6,8 +6,8 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from taggit.models import Tag
 
+from home import roles
 from home.models import Organisation, OrganisationMembership, User
-from home.roles import PROGRAMME_LEADS
 
 from .models import (
     ChallengeIndexPage,
@@ -154,21 +154,29 @@ def challenge_page_context(*, challenge: ChallengePage, user: User) -> dict:
 
 
 def is_programme_lead(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=PROGRAMME_LEADS).exists()
-    )
+    return roles.is_programme_lead(user)
 
 
 def entries_visible_to(*, user: User) -> QuerySet[Entry]:
     """Entries this person may see: their organisations' entries; every entry for a
-    programme lead. (Assessors will see the entries assigned to them once judging lands.)
+    programme lead; for an assessor, the entries assigned to them, once they have
+    declared their interests and never one they declared an interest in.
     """
+    from .judging_selectors import assignments_for_assessor
+
     qs = Entry.objects.select_related("challenge", "organisation")
     if not user.is_authenticated:
         return qs.none()
     if is_programme_lead(user):
         return qs
-    return qs.filter(organisation__memberships__user=user)
+    return qs.filter(
+        Q(
+            pk__in=OrganisationMembership.objects.filter(user=user).values(
+                "organisation__entries"
+            )
+        )
+        | Q(pk__in=assignments_for_assessor(user=user).values("entry_id"))
+    )
 
 
 def entry_for_member(*, user: User, entry_id: int) -> Entry:

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import judging_views, views
+from .feeds import OpenChallengesFeed
 
 urlpatterns = [
+    # RSS feed of open challenges, served before Wagtail's pages (issue 6).
+    path("challenges/feed/", OpenChallengesFeed(), name="challenges_feed"),
     # Start-up accounts
     path("account/", views.account_home, name="account_home"),
     path("account/sign-up/", views.sign_up, name="sign_up"),
@@ -71,10 +74,45 @@ urlpatterns = [
     path(
         "entries/<int:entry_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"
     ),
+    # Judging: an unsuccessful entrant joins the promising solutions (issue 4); before
+    # the entry-step catch-all below.
+    path(
+        "entries/<int:entry_id>/promising-solution/",
+        judging_views.entry_promising,
+        name="entry_promising",
+    ),
+    path(
+        "entries/<int:entry_id>/promising-solution/remove/",
+        judging_views.entry_promising_remove,
+        name="entry_promising_remove",
+    ),
     path("entries/<int:entry_id>/<slug:step>/", views.entry_step, name="entry_step"),
     path(
         "attachments/<int:attachment_id>/",
         views.attachment_download,
         name="attachment_download",
+    ),
+    # Judging: assessors declare interests and score; public servants browse the
+    # promising solutions (issue 4).
+    path("assessments/", judging_views.assessments, name="assessments"),
+    path(
+        "assessments/challenges/<int:challenge_id>/interests/",
+        judging_views.assessment_declare,
+        name="assessment_declare",
+    ),
+    path(
+        "assessments/entries/<int:entry_id>/",
+        judging_views.assessment_entry,
+        name="assessment_entry",
+    ),
+    path(
+        "assessments/entries/<int:entry_id>/recuse/",
+        judging_views.assessment_recuse,
+        name="assessment_recuse",
+    ),
+    path(
+        "promising-solutions/",
+        judging_views.promising_solutions,
+        name="promising_solutions",
     ),
 ]

@@ -15,8 +15,11 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from home.audit import ExportAuditMixin
+
 from . import services
-from .models import Clarification, Entry
+from .judging_admin import ConflictOfInterestViewSet, JudgingViewSet
+from .models import ChallengePage, Clarification, Entry
 
 
 class ClarificationEditView(generic.EditView):
@@ -108,8 +111,21 @@ class EntryInspectView(generic.InspectView):
         )
 
 
+class EntryIndexView(ExportAuditMixin, generic.IndexView):
+    """Every CSV/XLSX export is logged on each challenge it covers (issue 11)."""
+
+    export_log_action = "challenges.entries.export"
+
+    def export_log_targets(self, queryset):
+        return list(ChallengePage.objects.filter(pk__in=queryset.values("challenge")))
+
+    def export_log_rows(self, queryset, target) -> int:
+        return queryset.filter(challenge=target).count()
+
+
 class EntryViewSet(ModelViewSet):
     model = Entry
+    index_view_class = EntryIndexView
     inspect_view_class = EntryInspectView
     icon = "form"
     menu_label = "Entries"
@@ -192,6 +208,9 @@ class ChallengesViewSetGroup(ViewSetGroup):
     items = (
         EntryViewSet("challenge-entries"),
         ClarificationViewSet("challenge-clarifications"),
+        # Judging (issue 4): the panel sheet and the conflicts register, for leads.
+        JudgingViewSet("judging"),
+        ConflictOfInterestViewSet("judging-conflicts"),
     )
 
 

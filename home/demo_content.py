@@ -203,15 +203,8 @@ PRIVACY_BODY = [
         "details of people leading or partnering in pilots. The lawful basis is recorded "
         "against each person: consent, public task or legitimate interest.</li></ul>"
     ),
-    _heading("How long we keep it"),
-    _para(
-        "<ul><li>Draft entries that were never submitted: deleted 12 months after the "
-        "challenge closes.</li><li>Accounts whose email address was never confirmed: "
-        "deleted after 7 days.</li><li>Submitted entries and assessments: kept for 6 "
-        "years after the challenge's decision, as public procurement records.</li>"
-        "<li>Pilot contacts: kept while the pilot and its case study are published, and "
-        "reviewed every 2 years.</li></ul>"
-    ),
+    # "How long we keep it" follows the body, drawn from the RETENTION_* settings
+    # (home/templates/home/includes/retention_periods.html), so it cannot drift.
     _heading("Your rights"),
     _para(
         "<p>You can ask for a copy of the personal data we hold about you, ask us to "

@@ -44,10 +44,20 @@ class HomePage(Page):
         "home.StandardPage",
         "lab_search.SearchPage",
         "challenges.ChallengeIndexPage",
+        "pilots.CaseStudyIndexPage",
+        "pilots.PartnerIndexPage",
     ]
 
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        # Open challenges, latest case studies and programme figures (home.selectors).
+        from .selectors import home_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_page_context())
+        return context
 
 
 class StandardPage(Page):

@@ -8,6 +8,29 @@ PROGRAMME_LEADS = "Programme leads"
 ASSESSORS = "Assessors"
 EDITORS = "Editors"
 
+
+def role_names(user) -> frozenset[str]:
+    """The names of the role groups `user` belongs to, read once per user object: the
+    admin menu asks several times a request, and must not add a query each time."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = names
+    return names
+
+
+def is_programme_lead(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (
+        user.is_superuser or PROGRAMME_LEADS in role_names(user)
+    )
+
+
+def is_assessor(user) -> bool:
+    return ASSESSORS in role_names(user)
+
+
 # Django model permissions, as "app_label.codename".
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     PROGRAMME_LEADS: [
@@ -28,11 +51,25 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "wagtailredirects.delete_redirect",
         "home.view_taskfailure",
         "home.retry_taskfailure",
+        # Security (issue 11): read-only, so the site history shows leads the audit
+        # entries about people's roles, sign-in lockouts and 2FA (Wagtail lists a log
+        # entry only to those with a permission on its model).
+        "home.view_user",
+        "auth.view_group",
         # Urban Challenges: see, judge and export entries; answer clarifications.
         "challenges.view_entry",
-        "challenges.change_entry",
+        # No change_entry: decisions and feedback change only through the judging
+        # screens, which check the rules and write the audit log (issue 4).
         "challenges.view_clarification",
         "challenges.change_clarification",
+        # Judging (issue 4): the screens check the role; these let leads read the
+        # conflicts register and the judging records in the site history.
+        "challenges.view_conflictofinterest",
+        "challenges.view_interestdeclaration",
+        "challenges.view_challengeassessor",
+        "challenges.view_assignment",
+        "challenges.view_assessment",
+        "challenges.view_criterionscore",
         # Pilots: proposals, pilots, metrics, measurements, contacts, imports.
         "pilots.add_pilot",
         "pilots.change_pilot",

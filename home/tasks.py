@@ -57,3 +57,11 @@ def email_digests_queue_task() -> int:
     for user_id in user_ids:
         email_digest_send_task.delay(user_id=user_id)
     return len(user_ids)
+
+
+@shared_task
+def retention_purge_task() -> dict:
+    """Beat, nightly: personal data past its retention period (home.retention)."""
+    from .retention import retention_purge
+
+    return retention_purge()

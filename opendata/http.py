@@ -67,6 +67,8 @@ def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return response
     if getattr(response, "streaming", False):
         return response
+    if not getattr(response, "is_rendered", True):  # DRF (API v2) renders late
+        response.render()
     # A page whose header names a signed-in person is cached by their browser only.
     user = getattr(request, "user", None)
     personal = user is not None and user.is_authenticated and _is_html(response)

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 from .api import api
 from .http import open_data_response
+from .pages_api import api_router
 
 
 def _api_urls():
@@ -38,4 +39,5 @@ urlpatterns = [
         name="opendata_iati_json",
     ),
     path("api/v1/", _api_urls()),
+    path("api/v2/", api_router.urls),
 ]

@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 
 from home.models import Organisation, OrganisationMembership
 
+from .demo_pages import load as load_pages
 from .models import (
     Contact,
     Measurement,
@@ -1041,3 +1042,5 @@ def load(stdout) -> None:
         f"{Measurement.objects.count()} measurements, {Contact.objects.count()} contacts "
         f"and {PilotProposal.objects.count()} proposals ready."
     )
+    # The published pages: case studies of these pilots and partnership profiles.
+    load_pages(stdout)

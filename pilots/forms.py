@@ -314,3 +314,46 @@ class CsvUploadForm(forms.Form):
                 "The file must be a CSV saved as UTF-8"
             ) from error
         return upload
+
+
+class PilotLeadContactForm(forms.Form):
+    """A message to a pilot's lead from a case study; their address is never shown."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Enter your name"},
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="The pilot lead replies to this address.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like "
+            "name@example.com",
+        },
+    )
+    organisation = forms.CharField(
+        label="Your organisation (optional)", max_length=200, required=False
+    )
+    message = forms.CharField(
+        label="Your message",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="For example, what you would like to know about replicating the "
+        "pilot. Do not include personal details of residents or service users.",
+        error_messages={
+            "required": "Enter your message",
+            "max_length": "Your message must be 3,000 characters or fewer",
+        },
+    )
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"].strip()
+        if len(message) < 20:
+            raise forms.ValidationError(
+                "Your message must be at least 20 characters, so the pilot lead "
+                "knows what you are asking"
+            )
+        return message

@@ -142,3 +142,57 @@ def metric_summary(*, metric, measurements: list) -> MetricSummary:
             latest_period=latest.period,
         ),
     )
+
+
+# Outcome: did a metric (and a pilot) move? ----------------------------------------------
+# Used by case studies (headline and the finder's "outcome" filter). The same rule is
+# written as a database expression in `pilots.page_selectors.outcome_annotations`, and a
+# test checks the two agree.
+
+# A clear change is a move of at least a tenth of the way from the baseline to the
+# target (or away from it); when the target is the baseline, 5% of the baseline.
+CLEAR_SHARE_OF_GAP = Decimal("0.1")
+CLEAR_SHARE_OF_BASELINE = Decimal("0.05")
+
+IMPROVED, NO_CLEAR_CHANGE, WORSENED = "improved", "no-clear-change", "worsened"
+OUTCOME_LABELS = {
+    IMPROVED: "Improved",
+    NO_CLEAR_CHANGE: "No clear change",
+    WORSENED: "Worsened",
+}
+
+
+def clear_change_margin(*, baseline: Decimal, target: Decimal) -> Decimal:
+    """How far a metric must move from its baseline to count as a clear change."""
+    if target == baseline:
+        return abs(baseline) * CLEAR_SHARE_OF_BASELINE
+    return abs(target - baseline) * CLEAR_SHARE_OF_GAP
+
+
+def metric_outcome(
+    *, baseline: Decimal, target: Decimal, latest: Decimal, ascending: bool
+) -> str:
+    """Improved when the latest value moved more than `clear_change_margin` in the
+    better direction, worsened when it moved more than that in the worse direction,
+    otherwise no clear change."""
+    gain = latest - baseline if ascending else baseline - latest
+    margin = clear_change_margin(baseline=baseline, target=target)
+    if gain > margin:
+        return IMPROVED
+    if gain < -margin:
+        return WORSENED
+    return NO_CLEAR_CHANGE
+
+
+def pilot_outcome(outcomes: list[str]) -> str | None:
+    """A pilot improved when more of its measured metrics improved than worsened,
+    worsened when more worsened than improved, and otherwise showed no clear change.
+    None when no metric has a measurement yet."""
+    if not outcomes:
+        return None
+    improved, worsened = outcomes.count(IMPROVED), outcomes.count(WORSENED)
+    if improved > worsened:
+        return IMPROVED
+    if worsened > improved:
+        return WORSENED
+    return NO_CLEAR_CHANGE

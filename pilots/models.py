@@ -659,3 +659,12 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+# The published page types live in their own module; imported here so Django finds them.
+from .pages import (  # noqa: E402, F401
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    PartnerIndexPage,
+    PartnerPage,
+)

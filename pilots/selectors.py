@@ -15,11 +15,7 @@ CSV_COLUMNS = ["metric", "period", "value", "note", "provisional"]
 
 
 def user_is_programme_lead(*, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name=roles.PROGRAMME_LEADS).exists()
+    return roles.is_programme_lead(user)
 
 
 def user_is_public_servant(*, user) -> bool:

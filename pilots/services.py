@@ -3,6 +3,7 @@ and the UK GDPR rights of contacts (export, erasure)."""
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.search import index
 
 from home.emails import email_queue
-from home.models import NotificationKind, Organisation
+from home.models import LabSettings, NotificationKind, Organisation
 
 from .models import (
     Contact,
@@ -31,6 +32,7 @@ from .models import (
     PilotProposal,
     ProposalPartner,
 )
+from .page_selectors import lead_contact_for
 from .selectors import CSV_COLUMNS, user_is_programme_lead, user_is_public_servant
 
 S = PilotProposal.Status
@@ -658,8 +660,11 @@ def _log_entries_about(contact: Contact):
     return ModelLogEntry.objects.filter(query)
 
 
-def contact_export(*, contact: Contact) -> dict:
-    """Everything held about one person (UK GDPR subject access), JSON-serialisable."""
+def contact_export(*, contact: Contact, by=None) -> dict:
+    """Everything held about one person (UK GDPR subject access), JSON-serialisable.
+
+    With `by`, the export is recorded in the audit log (after it is read, so the
+    export does not contain itself)."""
     entries = _log_entries_about(contact).order_by("timestamp")
     data = {
         "contact": {
@@ -697,7 +702,10 @@ def contact_export(*, contact: Contact) -> dict:
         ],
     }
     # Round-trip through Django's encoder: dates, datetimes and decimals become text.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    exported = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    if by is not None:
+        log(instance=contact, action="pilots.contact.export", user=by)
+    return exported
 
 
 def _scrub(value, secrets: list[str]):
@@ -728,6 +736,14 @@ def contact_erase(*, contact: Contact, by) -> Contact:
     """
     if not user_is_programme_lead(user=by):
         raise PermissionDenied("Only programme leads erase contacts")
+    return contact_anonymise(contact=contact, by=by)
+
+
+@transaction.atomic
+def contact_anonymise(*, contact: Contact, by=None, reason: str = "") -> Contact:
+    """The erasure itself, with no permission check: `contact_erase` for a programme
+    lead's decision, and the nightly retention job (home.retention, `by` None, with a
+    `reason`) for contacts kept past RETENTION_CONTACT_DAYS."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     secrets = [s for s in (contact.name, contact.email, contact.phone) if s]
     entries = list(_log_entries_about(contact))
@@ -744,7 +760,12 @@ def contact_erase(*, contact: Contact, by) -> Contact:
         entry.data = _scrub(entry.data, secrets)
         entry.save(update_fields=["label", "data"])
     index.insert_or_update_object(contact)
-    log(instance=contact, action="pilots.contact.erase", user=by)
+    log(
+        instance=contact,
+        action="pilots.contact.erase",
+        user=by,
+        data={"reason": reason} if reason else {},
+    )
     return contact
 
 
@@ -757,3 +778,45 @@ def contact_create(*, by, **fields) -> Contact:
     contact.save()
     log(instance=contact, action="wagtail.create", user=by)
     return contact
+
+
+# Contacting a pilot lead from a case study ----------------------------------------------
+
+
+@transaction.atomic
+def case_study_contact_send(
+    *,
+    case_study,
+    sender_name: str,
+    sender_email: str,
+    sender_organisation: str = "",
+    message: str,
+):
+    """Pass a reader's message to the pilot's lead by email (or, when the lead cannot be
+    reached, to the Lab team); the reader never sees the address. Sending the same
+    message twice sends one email."""
+    if not (sender_name.strip() and sender_email.strip() and message.strip()):
+        raise ValidationError("Enter your name, email address and message")
+    pilot = Pilot.objects.select_related("lead_contact").get(pk=case_study.pilot_id)
+    lead = lead_contact_for(pilot=pilot)
+    to = lead.email if lead else LabSettings.load().contact_email
+    fingerprint = hashlib.sha256(
+        "\n".join([str(case_study.pk), sender_email.lower(), message]).encode()
+    ).hexdigest()[:32]
+    return email_queue(
+        key=f"case-study-contact:{case_study.pk}:{fingerprint}",
+        to=to,
+        subject=f"A question about your pilot: {pilot.title}",
+        template="case_study_contact",
+        context={
+            "lead_name": lead.name if lead else "",
+            "pilot": pilot,
+            "case_study_title": case_study.title,
+            "case_study_url": case_study.full_url or "",
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "sender_organisation": sender_organisation,
+            "message": message,
+            "forwarded_to_lab": lead is None,
+        },
+    )

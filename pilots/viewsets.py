@@ -280,7 +280,9 @@ class ContactViewSet(ModelViewSet):
             raise PermissionDenied
         contact = get_object_or_404(Contact, pk=pk)
         response = HttpResponse(
-            json.dumps(services.contact_export(contact=contact), indent=2),
+            json.dumps(
+                services.contact_export(contact=contact, by=request.user), indent=2
+            ),
             content_type="application/json",
         )
         response["Content-Disposition"] = f'attachment; filename="contact-{pk}.json"'

@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "browser_page" in getattr(item, "fixturenames", ()):
+        if {"browser_page", "chromium"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 

@@ -4,6 +4,7 @@ Every integration switches on when its environment variable is set; with none se
 needs nothing installed: SQLite, eager Celery, Wagtail's database search and console email.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -49,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    # Security (issue 11): staff second factor (TOTP) and sign-in lockout.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,10 +67,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff must pass a second factor before any page (issue 11; STAFF_2FA_REQUIRED).
+    "home.two_factor.OTPMiddleware",
+    "home.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lab_site.urls"
@@ -229,12 +241,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "challenges.tasks.entry_draft_reminders_task",
         "schedule": crontab(minute=15),
     },
+    # Hourly: release judging feedback to every entrant of a challenge at the time the
+    # programme lead chose (a release that is not ready waits for the next run).
+    "challenges-feedback-release": {
+        "task": "challenges.tasks.feedback_releases_due_task",
+        "schedule": crontab(minute=0),
+    },
     # Daily, 00:05: challenge status follows the clock (open, closed), so the search
     # documents of challenges are rebuilt for the status facet to stay true.
     "search-refresh-challenges": {
         "task": "search.tasks.search_documents_refresh_task",
         "schedule": crontab(hour=0, minute=5),
         "kwargs": {"content_type": "challenge"},
+    },
+    # Nightly, 03:15: delete or anonymise personal data past the RETENTION_* periods
+    # (home.retention), as the privacy notice promises.
+    "retention-purge": {
+        "task": "home.tasks.retention_purge_task",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
@@ -261,6 +285,9 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# No SVG (it can carry script); the same size limit as documents (issue 11).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
@@ -273,6 +300,8 @@ LOGGING = {
         # Wagtail logs every page action and background task at INFO: too chatty.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every successful sign-in at INFO; failures are WARNINGs.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -288,6 +317,8 @@ CHALLENGES_RATE_LIMITS = {
     "question": env("CHALLENGES_RATE_QUESTION", default="10/h"),
     "invite": env("CHALLENGES_RATE_INVITE", default="20/h"),
 }
+# Case studies (issue 6): messages to a pilot lead per client IP (django-ratelimit).
+PILOTS_RATE_CONTACT_LEAD = env("PILOTS_RATE_CONTACT_LEAD", default="5/h")
 
 
 # Open data (issue 9): the API and downloads' rate limit per client, and 360Giving ids.
@@ -300,3 +331,43 @@ OPENDATA_FUNDER_NAME = env(
     "OPENDATA_FUNDER_NAME",
     default="West Midlands Combined Authority: Public Impact Lab",
 )
+
+
+# Security (issue 11) ------------------------------------------------------------------
+# Staff (anyone who may open the Wagtail admin) must confirm a time-based one-time code
+# from an authenticator app before the site treats them as signed in. Development
+# settings relax it (STAFF_2FA_REQUIRED, default off) so the demo logins work;
+# production always requires it; the test settings turn it off and the 2FA tests on.
+STAFF_2FA_REQUIRED = True
+OTP_TOTP_ISSUER = "West Midlands Public Impact Lab"
+# Sign-in lockout (django-axes), for the Wagtail admin and the start-up sign-in alike:
+# AXES_FAILURE_LIMIT wrong passwords for one account lock it for AXES_COOLOFF_MINUTES,
+# even with the right password (NCSC: allow about 10 attempts). Counted per account,
+# not per IP address, so a council office behind one address is not locked out together
+# and a guesser spreading attempts over many addresses still is.
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before any password check. AxesBackend
+    # (not the standalone one) also loads users: Wagtail's test helpers sign in with it.
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that the lockout ignores the address: deliberate, as said above. Per-address
+# throttling is django-ratelimit's (CHALLENGES_RATE_SIGN_IN), and staff also need 2FA.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "home.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "home.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A wrong password during the lockout does not start the cool-off again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Retention (UK GDPR storage limitation): home.retention purges nightly what is older
+# than these periods; the privacy notice shows them (home/templatetags/retention.py).
+RETENTION_DRAFT_ENTRY_DAYS = env.int("RETENTION_DRAFT_ENTRY_DAYS", default=365)
+RETENTION_UNCONFIRMED_ACCOUNT_DAYS = env.int(
+    "RETENTION_UNCONFIRMED_ACCOUNT_DAYS", default=7
+)
+RETENTION_CONTACT_DAYS = env.int("RETENTION_CONTACT_DAYS", default=730)
+RETENTION_EMAIL_LOG_DAYS = env.int("RETENTION_EMAIL_LOG_DAYS", default=90)
+RETENTION_SIGN_IN_LOG_DAYS = env.int("RETENTION_SIGN_IN_LOG_DAYS", default=90)

@@ -8,3 +8,6 @@ SECRET_KEY = env(
     "DJANGO_SECRET_KEY",
     default="dev-only-insecure-key-f3b1c0a9e8d7-never-use-in-production-5c2e",
 )
+# Staff second factor: off by default so the demo logins `make run` prints work;
+# STAFF_2FA_REQUIRED=true tries it out. Production settings ignore this variable.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=False)

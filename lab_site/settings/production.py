@@ -33,6 +33,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
+# Staff always confirm a second factor in production, whatever the environment says.
+STAFF_2FA_REQUIRED = True
 
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 # Query-count tests measure rendering, so pages are cached only where a test turns it on
 # (tests/home/test_page_cache.py).
 PAGE_CACHE_SECONDS = 0
+# Most tests force_login staff and open the admin; tests/home/test_two_factor.py turns
+# the second factor on (production settings always require it).
+STAFF_2FA_REQUIRED = False

@@ -54,6 +54,12 @@ def _terms(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text) if len(w) > 1][:20]
 
 
+def _words(text: str) -> str:
+    """The query as plain words: quotes and operators mean nothing here, and some
+    (an unpaired `"` after a word) break SQLite's full-text MATCH syntax."""
+    return " ".join(_WORD.findall(text))
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -80,7 +86,9 @@ class DatabaseBackend:
         """The documents matching the text, as a queryset usable as a subquery."""
         if not _terms(query.text):
             return qs
-        results = get_search_backend().search(PlainText(query.text, operator="and"), qs)
+        results = get_search_backend().search(
+            PlainText(_words(query.text), operator="and"), qs
+        )
         # Wagtail's database results expose their SQL as a queryset; using it as a
         # subquery keeps facet counting in the database, whatever the result count.
         return SearchDocument.objects.filter(pk__in=results.get_queryset().values("pk"))
@@ -90,7 +98,7 @@ class DatabaseBackend:
         terms = _terms(query.text)
         if terms and query.sort == "relevance":
             ranked = get_search_backend().search(
-                PlainText(query.text, operator="and"), base
+                PlainText(_words(query.text), operator="and"), base
             )
             total = ranked.count()
             start = (query.page - 1) * query.per_page
@@ -150,7 +158,10 @@ class DatabaseBackend:
         return facets
 
     def suggest(self, text: str, *, limit: int) -> list[dict]:
-        results = get_search_backend().autocomplete(text, SearchDocument)[:limit]
+        words = _words(text)
+        if not words:
+            return []
+        results = get_search_backend().autocomplete(words, SearchDocument)[:limit]
         return [
             {"title": d.title, "url": d.url, "type": d.content_type} for d in results
         ]

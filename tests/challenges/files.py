@@ -9,7 +9,18 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    # A real image: attachments are opened and checked (challenges/uploads.py).
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 # A Windows executable's header (MZ … PE): what a renamed .exe starts with.
 EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"

@@ -74,6 +74,8 @@ class ChallengePageTypeTests(WagtailPageTestCase):
                             "guidance": c.guidance,
                             "weight": c.weight,
                             "max_words": c.max_words,
+                            "scale_min": c.scale_min,
+                            "scale_max": c.scale_max,
                             "ORDER": i,
                         }
                         for i, c in enumerate(criteria)

@@ -145,12 +145,16 @@ class ChallengePageTests:
                             "guidance": "g",
                             "weight": "60",
                             "max_words": "300",
+                            "scale_min": "0",
+                            "scale_max": "10",
                         },
                         {
                             "title": "Cost",
                             "guidance": "g",
                             "weight": "30",
                             "max_words": "300",
+                            "scale_min": "0",
+                            "scale_max": "10",
                         },
                     ],
                     min=1,
@@ -167,6 +171,12 @@ class ChallengePageTests:
         assert "must total 100; they total 90" in response.content.decode()
         assert not ChallengePage.objects.filter(slug="weights-test").exists()
         data["criteria-1-weight"] = "40"
+        # A criterion's scale must run upwards (judging scores within it).
+        data["criteria-1-scale_max"] = "0"
+        response = client.post(url, data)
+        assert "The highest score must be above the lowest" in response.content.decode()
+        assert not ChallengePage.objects.filter(slug="weights-test").exists()
+        data["criteria-1-scale_max"] = "5"
         response = client.post(url, data)
         assert response.status_code == 302, response.content.decode()[:3000]
         assert ChallengePage.objects.filter(slug="weights-test").exists()

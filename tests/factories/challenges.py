@@ -111,3 +111,65 @@ class EntryFactory(factory.django.DjangoModelFactory):
         model = Entry
 
     organisation = factory.SubFactory(BusinessFactory)
+
+
+# --- Judging ---------------------------------------------------------------------------
+
+
+def assessor(email: str | None = None, **kwargs) -> User:
+    """A member of the Assessors group (staff: they may reach the Wagtail admin)."""
+    from django.contrib.auth.models import Group
+
+    from home import roles
+
+    user = UserFactory(**({"email": email} if email else {}), **kwargs)
+    group, _ = Group.objects.get_or_create(name=roles.ASSESSORS)
+    user.groups.add(group)
+    return user
+
+
+def programme_lead(email: str = "lead@lab.example") -> User:
+    from django.contrib.auth.models import Group
+
+    from home import roles
+
+    user = UserFactory(email=email, first_name="Priya", last_name="Shah")
+    group, _ = Group.objects.get_or_create(name=roles.PROGRAMME_LEADS)
+    user.groups.add(group)
+    return user
+
+
+def closed_challenge(parent, weights=(60, 40), **kwargs) -> ChallengePage:
+    """A published challenge whose entries closed yesterday: ready for judging."""
+    now = timezone.now()
+    return challenge_with_criteria(
+        parent,
+        weights=weights,
+        opens_at=now - timedelta(days=40),
+        questions_close_at=now - timedelta(days=10),
+        closes_at=now - timedelta(days=1),
+        decision_expected=(now + timedelta(days=30)).date(),
+        **kwargs,
+    )
+
+
+def submitted_entry(challenge, organisation=None, title=None) -> Entry:
+    """A submitted entry with an answer to every criterion (made directly: the
+    challenge has closed, so the entrant's own services would refuse)."""
+    from challenges.models import EntryAnswer
+
+    organisation = organisation or BusinessFactory()
+    entry = Entry.objects.create(
+        challenge=challenge,
+        organisation=organisation,
+        status=Entry.Status.SUBMITTED,
+        submitted_at=challenge.closes_at - timedelta(days=1),
+        declaration_eligibility=True,
+        declaration_data_protection=True,
+        **{**COMPLETE_PARTS, "title": title or f"Entry from {organisation.name}"},
+    )
+    for criterion in challenge.criteria.all():
+        EntryAnswer.objects.create(
+            entry=entry, criterion=criterion, text=f"How we meet {criterion.title}"
+        )
+    return entry

@@ -48,8 +48,10 @@ FIELDS = {
             "tagged_items",
         },
         # proposal: the private proposal; milestones, imports: internal; dates: audit.
-        # index_entries: Wagtail's search index rows.
+        # index_entries: Wagtail's search index rows. case_studies: published pages,
+        # which the page API (/api/v2/) serves under its own allow-list.
         {
+            "case_studies",
             "proposal",
             "milestones",
             "imports",
@@ -112,6 +114,7 @@ FIELDS = {
             "interests",
             "challenge_interests",
             "clarifications",
+            "partner_page",  # a page: /api/v2/ serves it under its own allow-list
         },
     ),
     Contact: (
@@ -331,6 +334,30 @@ class PrivateDataTests:
                     assert detail.status_code == 200
                     _check_keys(detail.json(), ORGANISATION | {"licence"}, "org")
                     bodies.append((record["slug"], detail.content.decode()))
+        bodies.extend(self._walk_pages_api(client))
+        return bodies
+
+    def _walk_pages_api(self, client) -> list[tuple[str, str]]:
+        """Wagtail's API v2: every listed page, in full (`fields=*` where typed)."""
+        bodies, offset, total = [], 0, None
+        while total is None or offset < total:
+            response = client.get("/api/v2/pages/", {"limit": 20, "offset": offset})
+            assert response.status_code == 200
+            data = response.json()
+            total = data["meta"]["total_count"]
+            bodies.append((f"/api/v2/pages/ at {offset}", response.content.decode()))
+            for item in data["items"]:
+                detail = client.get(f"/api/v2/pages/{item['id']}/")
+                assert detail.status_code == 200
+                bodies.append((f"page {item['id']}", detail.content.decode()))
+                typed = client.get(
+                    "/api/v2/pages/", {"type": item["meta"]["type"], "fields": "*"}
+                )
+                bodies.append(
+                    (f"{item['meta']['type']} listing", typed.content.decode())
+                )
+            offset += 20
+        assert total > 0, "the page API listed nothing: the walk would prove nothing"
         return bodies
 
     def test_no_private_value_in_any_response(self, client, world):

@@ -38,7 +38,7 @@ def _make_pilots(n: int) -> None:
         pilot.themes.add("Safer communities", "Prevention")
 
 
-LISTING_QUERIES = 14
+LISTING_QUERIES = 15
 
 
 class PilotListingQueryTests:
@@ -47,8 +47,9 @@ class PilotListingQueryTests:
         self, lead_client, django_assert_num_queries, n
     ):
         # Measured by running this test with django_assert_num_queries(0) at both sizes
-        # and reading the count pytest-django reported: 14 for 10 pilots and for 200
-        # (session, user, permissions, filter choices, the count, one page of pilots
+        # and reading the count pytest-django reported: 15 for 10 pilots and for 200
+        # (session, user, permissions, the user's roles for the admin menu, filter
+        # choices, the count, one page of pilots
         # joined to organisation/contact/proposal, one prefetch of their themes).
         _make_pilots(n)
         url = reverse("pilots_pilot:index")

@@ -17,7 +17,15 @@ def loaded(demo_site):
 
 
 class PilotDemoContentTests:
-    def test_every_status_and_theme(self, loaded):
+    def test_demo_content(self, loaded, django_user_model):
+        """One load, every check below (loading the demo content is the slow part)."""
+        self.check_every_status_and_theme(loaded)
+        self.check_metrics_and_monthly_measurements(loaded)
+        self.check_contacts_have_a_lawful_basis_and_proposals_vary(loaded)
+        self.check_the_demo_public_servant_leads_a_pilot(loaded, django_user_model)
+        self.check_loading_twice_changes_nothing(loaded)
+
+    def check_every_status_and_theme(self, loaded):
         assert Pilot.objects.count() >= 12
         assert set(Pilot.objects.values_list("status", flat=True)) == set(
             Pilot.Status.values
@@ -25,7 +33,7 @@ class PilotDemoContentTests:
         themes = set(Pilot.themes.through.objects.values_list("tag__name", flat=True))
         assert themes == set(THEMES)
 
-    def test_metrics_and_monthly_measurements(self, loaded):
+    def check_metrics_and_monthly_measurements(self, loaded):
         for pilot in Pilot.objects.prefetch_related("metrics__measurements"):
             metrics = list(pilot.metrics.all())
             assert 2 <= len(metrics) <= 4, pilot
@@ -37,17 +45,17 @@ class PilotDemoContentTests:
                 assert months == list(range(months[0], months[0] + len(months)))
                 metric.full_clean()  # target on the better side of the baseline
 
-    def test_contacts_have_a_lawful_basis_and_proposals_vary(self, loaded):
+    def check_contacts_have_a_lawful_basis_and_proposals_vary(self, loaded):
         assert not Contact.objects.filter(lawful_basis="").exists()
         assert len(set(PilotProposal.objects.values_list("status", flat=True))) >= 4
         approved = PilotProposal.objects.get(status=PilotProposal.Status.APPROVED)
         assert approved.pilot.title == approved.title
 
-    def test_the_demo_public_servant_leads_a_pilot(self, loaded, django_user_model):
+    def check_the_demo_public_servant_leads_a_pilot(self, loaded, django_user_model):
         officer = django_user_model.objects.get(email="officer@sandwell.example")
         assert pilots_led_by(user=officer).exists()
 
-    def test_loading_twice_changes_nothing(self, loaded):
+    def check_loading_twice_changes_nothing(self, loaded):
         counts = (
             Pilot.objects.count(),
             Metric.objects.count(),
