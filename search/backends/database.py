@@ -82,18 +82,30 @@ class DatabaseBackend:
                 qs = qs.filter(**{f"{facet}__in": values})
         return qs
 
+    # Up to this many matches, the full-text search runs once per request and the
+    # facet counts filter on the ids; above it, each count repeats it as a subquery.
+    MATCH_IDS_LIMIT = 5000
+
     def _matching(self, qs, query: SearchQuery):
-        """The documents matching the text, as a queryset usable as a subquery."""
+        """The documents of `qs` matching the text (every document when none)."""
         if not _terms(query.text):
             return qs
-        results = get_search_backend().search(
-            PlainText(_words(query.text), operator="and"), qs
-        )
-        # Wagtail's database results expose their SQL as a queryset; using it as a
-        # subquery keeps facet counting in the database, whatever the result count.
-        return SearchDocument.objects.filter(pk__in=results.get_queryset().values("pk"))
+        ids = self._match_ids.get(query.text)
+        if ids is None:
+            results = get_search_backend().search(
+                PlainText(_words(query.text), operator="and"),
+                SearchDocument.objects.all(),
+            )
+            # Wagtail's database results expose their SQL as a queryset.
+            matches = results.get_queryset().values("pk")
+            ids = list(matches.values_list("pk", flat=True)[: self.MATCH_IDS_LIMIT + 1])
+            if len(ids) > self.MATCH_IDS_LIMIT:
+                ids = matches  # too many to list: keep it a subquery
+            self._match_ids[query.text] = ids
+        return qs.filter(pk__in=ids)
 
     def search(self, query: SearchQuery) -> SearchResults:
+        self._match_ids: dict[str, object] = {}
         base = self._filtered(query)
         terms = _terms(query.text)
         if terms and query.sort == "relevance":
