@@ -30,6 +30,7 @@ from .models import (
     Entry,
 )
 from .selectors import is_programme_lead
+from .views import _apply_errors
 
 ICON = "tasks"
 
@@ -42,16 +43,6 @@ def _lead_only(view):
 
     wrapped.__name__ = view.__name__
     return wrapped
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _render(request, template: str, context: dict, status: int = 200):
@@ -155,7 +146,7 @@ class JudgingViewSet(ViewSet):
                     return redirect("judging:panel", challenge.pk)
             except ValidationError as error:
                 form = release_form if action == "release" else allocate_form
-                _errors_to_form(form, error)
+                _apply_errors(form, error)
             if allocate_form.errors or release_form.errors:
                 status = 400
         sheet = js.panel_sheet(challenge=challenge)
@@ -218,7 +209,7 @@ class JudgingViewSet(ViewSet):
                     messages.success(request, f"{assessor} joined the panel")
                     return redirect("judging:members", challenge.pk)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                _apply_errors(form, error)
         return _render(
             request,
             "judging_members.html",
@@ -295,7 +286,7 @@ class JudgingViewSet(ViewSet):
                 "decide": decision_form,
                 "feedback": feedback_form,
             }[action]
-            _errors_to_form(form, error)
+            _apply_errors(form, error)
         data = js.panel_entry(entry=entry)
         failed = any(f.errors for f in (assign_form, decision_form, feedback_form))
         data.update(
@@ -339,7 +330,7 @@ class JudgingViewSet(ViewSet):
                         request, f"The entry moved from {assignment.assessor} to {to}"
                     )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                _apply_errors(form, error)
             else:
                 return redirect("judging:entry", assignment.entry_id)
         return _render(
@@ -365,7 +356,7 @@ class JudgingViewSet(ViewSet):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                _apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -413,7 +404,7 @@ class JudgingViewSet(ViewSet):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                _apply_errors(form, error)
             else:
                 messages.success(request, "Score moderated")
                 return redirect("judging:entry", score.assessment.assignment.entry_id)
