@@ -4,9 +4,10 @@
 
 For each database: migrate, load the demo content and `generate_load_data --pilots N`
 (unless --skip-load), then run a fixed set of searches (words, filters, both, sorted by
-date, a second page) through `search.services.search` in a fresh process with production
-settings, timing each call, and print p50 and p95 per database. The figures are written
-to bench/SEARCH_RESULTS.md. Needs PostgreSQL on 127.0.0.1:5432.
+date, a second page) through `search.services.search` in a fresh process set up as a served
+one (`lab_site.wsgi`, production settings), timing each call, and print p50 and p95 per
+database. The figures are written to bench/SEARCH_RESULTS.md. Needs PostgreSQL on
+127.0.0.1:5432.
 """
 
 import argparse
@@ -44,8 +45,7 @@ VARIANTS = [{}, {"sort": "date"}, {"page": 2}]
 
 MEASURE = """
 import json, statistics, sys, time
-import django
-django.setup()
+from lab_site.wsgi import application  # set up as a served process is
 from search.services import search
 from search.types import SearchQuery
 queries, variants, repeat = json.loads(sys.argv[1])
@@ -142,8 +142,9 @@ def main() -> None:
         "# Search benchmark\n\n"
         f"Run on {datetime.date.today().isoformat()} on {machine()}.\n\n"
         f"Reproduce: `{command}`. Each figure is one call of `search.services.search` "
-        f"(results and all five facet counts) in one process with production settings "
-        f"and the database backend, over {len(QUERIES)} searches x {len(VARIANTS)} "
+        f"(results and all five facet counts) in one process set up as a served one "
+        f"(`lab_site.wsgi`, production settings) with the database backend, over "
+        f"{len(QUERIES)} searches x {len(VARIANTS)} "
         f"variants (relevance, by date, page 2) x {args.repeat} repeats, after a "
         f"warm-up; pilots requested: {args.pilots}.\n\n{table}\n"
     )

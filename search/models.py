@@ -27,6 +27,9 @@ class SearchDocument(index.Indexed, models.Model):
     status = models.CharField(max_length=40, blank=True, db_index=True)
     evidence_level = models.PositiveSmallIntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True, db_index=True)
+    # [{"slug": ..., "name": ...}]: kept on the document so that one query reads every
+    # facet of every match (the database backend counts facets from that one read).
+    themes = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     search_fields = [
@@ -47,26 +50,6 @@ class SearchDocument(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class SearchDocumentTheme(models.Model):
-    """Themes are many per document, so they live beside it rather than in it."""
-
-    document = models.ForeignKey(
-        SearchDocument, on_delete=models.CASCADE, related_name="themes"
-    )
-    slug = models.SlugField(max_length=100, db_index=True)
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["document", "slug"], name="one_theme_per_document"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SearchPage(RoutablePageMixin, Page):

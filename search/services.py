@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page
 
-from .models import SearchDocument, SearchDocumentTheme
+from .models import SearchDocument
 from .types import FACETS, MAX_QUERY_LENGTH, SORTS, SearchQuery, SearchResults
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -90,14 +90,11 @@ def search_document_update(*, page_id: int) -> SearchDocument | None:
         SearchDocument.objects.filter(page_id=page_id).delete()
         get_backend().remove(page_id=page_id)
         return None
-    themes = fields.pop("themes", [])
+    fields["themes"] = [
+        {"slug": slug, "name": name} for slug, name in fields.get("themes", [])
+    ]
     document, _ = SearchDocument.objects.update_or_create(
         page_id=page_id, defaults=fields
-    )
-    document.themes.all().delete()
-    SearchDocumentTheme.objects.bulk_create(
-        SearchDocumentTheme(document=document, slug=slug, name=name)
-        for slug, name in themes
     )
     get_backend().index(document=document)
     return document

@@ -8,14 +8,17 @@ is done here by marking the query's words in the summary.
 """
 
 import html
+import json
 import re
 from collections import Counter
+from typing import NamedTuple
 
-from django.db.models import Count
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
 
-from ..models import SearchDocument, SearchDocumentTheme
+from ..models import SearchDocument
 from ..types import (
     CONTENT_TYPE_LABELS,
     FACETS,
@@ -61,65 +64,30 @@ def _words(text: str) -> str:
 
 
 class DatabaseBackend:
+    """Each search is two queries whatever the facets and filters: one reads the facet
+    fields of every document matching the words (in relevance or date order), and
+    filters and facet counts are worked out from those rows; the other fetches the ten
+    documents of the page asked for. The first reads one short row per matching
+    document, so its cost grows with the matches: bench/search.py measures it at 10,000
+    pilots, and beyond that scale the Elasticsearch backend is the one to use."""
+
     name = "database"
 
-    def _filtered(self, query: SearchQuery, *, skip: str | None = None):
-        qs = SearchDocument.objects.all()
-        for facet, values in query.filters.items():
-            if facet == skip:
-                continue
-            if facet == "theme":
-                # Wagtail's search can filter only on the document's own fields, so the
-                # theme filter becomes a list of document ids.
-                ids = SearchDocumentTheme.objects.filter(slug__in=values).values_list(
-                    "document_id", flat=True
-                )
-                qs = qs.filter(id__in=list(ids))
-            elif facet == "evidence_level":
-                levels = [int(v) for v in values if v.isdigit()]
-                qs = qs.filter(evidence_level__in=levels)
-            else:
-                qs = qs.filter(**{f"{facet}__in": values})
-        return qs
-
-    # Up to this many matches, the full-text search runs once per request and the
-    # facet counts filter on the ids; above it, each count repeats it as a subquery.
-    MATCH_IDS_LIMIT = 5000
-
-    def _matching(self, qs, query: SearchQuery):
-        """The documents of `qs` matching the text (every document when none)."""
-        if not _terms(query.text):
-            return qs
-        ids = self._match_ids.get(query.text)
-        if ids is None:
-            results = get_search_backend().search(
-                PlainText(_words(query.text), operator="and"),
-                SearchDocument.objects.all(),
-            )
-            # Wagtail's database results expose their SQL as a queryset.
-            matches = results.get_queryset().values("pk")
-            ids = list(matches.values_list("pk", flat=True)[: self.MATCH_IDS_LIMIT + 1])
-            if len(ids) > self.MATCH_IDS_LIMIT:
-                ids = matches  # too many to list: keep it a subquery
-            self._match_ids[query.text] = ids
-        return qs.filter(pk__in=ids)
-
     def search(self, query: SearchQuery) -> SearchResults:
-        self._match_ids: dict[str, object] = {}
-        base = self._filtered(query)
         terms = _terms(query.text)
-        if terms and query.sort == "relevance":
-            ranked = get_search_backend().search(
-                PlainText(_words(query.text), operator="and"), base
-            )
-            total = ranked.count()
-            start = (query.page - 1) * query.per_page
-            documents = list(ranked[start : start + query.per_page])
-        else:
-            matching = self._matching(base, query).order_by("-date", "title")
-            total = matching.count()
-            start = (query.page - 1) * query.per_page
-            documents = list(matching[start : start + query.per_page])
+        rows, theme_names = self._rows(
+            query.text, ranked=bool(terms) and query.sort == "relevance"
+        )
+        chosen = {facet: set(values) for facet, values in query.filters.items()}
+        failures = [_failed(row, chosen) for row in rows]
+        kept = [
+            row.id for row, failed in zip(rows, failures, strict=True) if not failed
+        ]
+        start = (query.page - 1) * query.per_page
+        page_ids = kept[start : start + query.per_page]
+        documents = SearchDocument.objects.only(
+            "page_id", "content_type", "title", "url", "summary", "body", "date"
+        ).in_bulk(page_ids)
         hits = [
             SearchHit(
                 page_id=d.page_id,
@@ -130,44 +98,67 @@ class DatabaseBackend:
                 content_type=d.content_type,
                 date=d.date,
             )
-            for d in documents
+            for d in (documents[i] for i in page_ids if i in documents)
         ]
         return SearchResults(
-            query=query, hits=hits, total=total, facets=self._facets(query)
+            query=query,
+            hits=hits,
+            total=len(kept),
+            facets=_facets(rows, failures, chosen, theme_names),
         )
 
-    def _facets(self, query: SearchQuery) -> dict[str, list[FacetValue]]:
-        """Counts per facet value. Each facet counts the documents that match every
-        other chosen filter, so choosing one value does not hide its siblings."""
-        facets = {}
-        for facet in FACETS:
-            matching = self._matching(self._filtered(query, skip=facet), query)
-            if facet == "theme":
-                rows = (
-                    SearchDocumentTheme.objects.filter(document__in=matching)
-                    .values("slug", "name")
-                    .annotate(count=Count("document", distinct=True))
+    def _rows(self, text: str, *, ranked: bool) -> tuple[list["_Row"], dict]:
+        """Every document matching the words (all of them when there are none), as
+        facet rows: by relevance when `ranked`, otherwise newest first; and the names
+        of the themes they carry."""
+        words = _words(text) if _terms(text) else ""
+        if words:
+            queryset = (
+                get_search_backend()
+                .search(
+                    PlainText(words, operator="and"),
+                    SearchDocument.objects.order_by(),
+                    order_by_relevance=ranked,
                 )
-                counts = Counter({(r["slug"], r["name"]): r["count"] for r in rows})
-            else:
-                rows = (
-                    matching.exclude(**{f"{facet}__isnull": True})
-                    .exclude(**{facet: ""} if facet != "evidence_level" else {})
-                    .values(facet)
-                    .annotate(count=Count("pk"))
-                )
-                counts = Counter(
-                    {(str(r[facet]), _label(facet, r[facet])): r["count"] for r in rows}
-                )
-            chosen = set(query.filters.get(facet, ()))
-            facets[facet] = sorted(
-                (
-                    FacetValue(value=v, label=label, count=n, selected=v in chosen)
-                    for (v, label), n in counts.items()
-                ),
-                key=lambda f: (-f.count, f.label),
+                .get_queryset()
             )
-        return facets
+        else:
+            queryset = SearchDocument.objects.order_by()
+        # Themes come as text: documents share a few dozen theme lists between them,
+        # so each distinct list is decoded once.
+        decoded: dict[str, tuple[str, ...]] = {}
+        theme_names: dict[str, str] = {}
+        rows = []
+        columns = ("id", "content_type", "area", "status", "evidence_level", "date")
+        for *fields, title, themes in queryset.values_list(
+            *columns, "title", Cast("themes", TextField())
+        ):
+            id_, content_type, area, status, level, date = fields
+            slugs = decoded.get(themes)
+            if slugs is None:
+                pairs = json.loads(themes or "[]")
+                theme_names.update((t["slug"], t["name"]) for t in pairs)
+                slugs = decoded[themes] = tuple(t["slug"] for t in pairs)
+            rows.append(
+                _Row(
+                    id_,
+                    date,
+                    title,
+                    {
+                        "content_type": (content_type,),
+                        "theme": slugs,
+                        "area": (area,) if area else (),
+                        "status": (status,) if status else (),
+                        "evidence_level": () if level is None else (str(level),),
+                    },
+                )
+            )
+        if not ranked:
+            # Newest first, undated last, then by title: in Python, so the order is
+            # the same on every database.
+            rows.sort(key=lambda r: r.title)
+            rows.sort(key=lambda r: r.date.toordinal() if r.date else 0, reverse=True)
+        return rows, theme_names
 
     def suggest(self, text: str, *, limit: int) -> list[dict]:
         words = _words(text)
@@ -198,3 +189,48 @@ def _label(facet: str, value) -> str:
         except ValueError:
             return str(value)
     return str(value).replace("-", " ").capitalize()
+
+
+class _Row(NamedTuple):
+    id: int
+    date: object
+    title: str
+    values: dict[str, tuple[str, ...]]  # facet: this document's values
+
+
+def _failed(row: _Row, chosen: dict[str, set[str]]) -> tuple[str, ...]:
+    """The chosen facets this document does not match."""
+    return tuple(
+        facet
+        for facet, values in chosen.items()
+        if values.isdisjoint(row.values[facet])
+    )
+
+
+def _facets(rows, failures, chosen, theme_names) -> dict[str, list[FacetValue]]:
+    """Counts per facet value. Each facet counts the documents that match every other
+    chosen filter, so choosing one value does not hide its siblings."""
+    counts = {facet: Counter() for facet in FACETS}
+    for row, failed in zip(rows, failures, strict=True):
+        if not failed:
+            for facet in FACETS:
+                counts[facet].update(row.values[facet])
+        elif len(failed) == 1:
+            counts[failed[0]].update(row.values[failed[0]])
+    return {
+        facet: sorted(
+            (
+                FacetValue(
+                    value=value,
+                    label=theme_names.get(value, value)
+                    if facet == "theme"
+                    else _label(facet, value),
+                    count=n,
+                    selected=value in chosen.get(facet, ()),
+                )
+                for value, n in counts[facet].items()
+            ),
+            key=lambda f: (-f.count, f.label),
+        )
+        for facet in FACETS
+    }

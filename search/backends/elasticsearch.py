@@ -91,7 +91,7 @@ class LabDocument(Document):
 
     @classmethod
     def from_model(cls, document: SearchDocument) -> "LabDocument":
-        themes = list(document.themes.all())
+        themes = document.themes
         return cls(
             meta={"id": document.page_id},
             title=document.title,
@@ -99,8 +99,8 @@ class LabDocument(Document):
             body=document.body,
             url=document.url,
             content_type=document.content_type,
-            theme=[t.slug for t in themes],
-            theme_name=[t.name for t in themes],
+            theme=[t["slug"] for t in themes],
+            theme_name=[t["name"] for t in themes],
             area=document.area or None,
             status=document.status or None,
             evidence_level=document.evidence_level,

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from home.models import HomePage, StandardPage
-from search.models import SearchDocument, SearchDocumentTheme
+from search.models import SearchDocument
 
 # The contract corpus: (title, type, summary, themes, area, status, evidence level, date).
 CORPUS = [
@@ -232,10 +232,7 @@ def build_corpus(home, rows=CORPUS, *, prefix="doc"):
             status=status,
             evidence_level=level,
             date=datetime.date.fromisoformat(date) if date else None,
-        )
-        SearchDocumentTheme.objects.bulk_create(
-            SearchDocumentTheme(document=document, slug=s, name=THEME_NAMES[s])
-            for s in themes
+            themes=[{"slug": s, "name": THEME_NAMES[s]} for s in themes],
         )
         documents.append(document)
     return documents

@@ -37,7 +37,7 @@ def backend(request, corpus, settings):
         settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
         settings.ELASTICSEARCH_INDEX_PREFIX = "impactlab_contract"
         engine = ElasticsearchBackend()
-        engine.rebuild(SearchDocument.objects.prefetch_related("themes"))
+        engine.rebuild(SearchDocument.objects.all())
         return engine
     from search.backends.database import DatabaseBackend
 

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if hasattr(backend, "rebuild"):
             from search.models import SearchDocument
 
-            count = backend.rebuild(SearchDocument.objects.prefetch_related("themes"))
+            count = backend.rebuild(SearchDocument.objects.all())
             self.stdout.write(f"Elasticsearch index rebuilt with {count} documents.")
         self.stdout.write(
             self.style.SUCCESS(f"Search documents rebuilt from {total} pages.")
