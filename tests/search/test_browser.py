@@ -63,3 +63,18 @@ class SearchAccessibilityTests:
         assert browser_page.get_by_role(
             "link", name="Hospital discharge without delay"
         ).is_visible()
+
+    def test_keyboard_skips_the_filters_to_the_results(
+        self, search_corpus, browser_page
+    ):
+        browser_page.set_viewport_size({"width": 375, "height": 800})
+        browser_page.goto("/search/?q=council")
+        skip = browser_page.get_by_role("link", name="Skip the filters to the results")
+        skip.focus()
+        browser_page.keyboard.press("Enter")
+        assert browser_page.evaluate("document.activeElement.id") == "search-results"
+        browser_page.keyboard.press("Tab")
+        focused = browser_page.evaluate(
+            "document.activeElement.closest('.lab-search-result') !== null"
+        )
+        assert focused, "the next Tab should reach the first result, not a filter"
