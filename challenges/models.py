@@ -127,7 +127,11 @@ class ChallengePage(Page):
             heading="Assessment criteria",
             label="Criterion",
             min_num=1,
-            help_text="Weights must total 100",
+            help_text=(
+                "Weights must total 100. Once entrants have answered, criteria can "
+                "no longer be added or removed, and once assessors have scored one, "
+                "its scale and weight are fixed."
+            ),
         ),
         InlinePanel("documents", heading="Supporting documents", label="Document"),
     ]

@@ -22,6 +22,57 @@ from tests.factories.challenges import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def criteria_rows(page: ChallengePage) -> list[dict]:
+    """The brief's criteria as the editor's inline form rows."""
+    return [
+        {
+            "id": c.pk,
+            "title": c.title,
+            "guidance": c.guidance,
+            "weight": c.weight,
+            "max_words": c.max_words,
+            "scale_min": c.scale_min,
+            "scale_max": c.scale_max,
+        }
+        for c in page.criteria.all()
+    ]
+
+
+def challenge_form_data(
+    page: ChallengePage, criteria: list[dict] | None = None
+) -> dict:
+    """The editor's POST for a challenge brief as it stands; `criteria` replaces the
+    criteria rows (each a dict of the inline form's fields, "id" for existing ones)."""
+    if criteria is None:
+        criteria = criteria_rows(page)
+    existing = sum(1 for c in criteria if c.get("id"))
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "summary": page.summary,
+            "problem": streamfield([("paragraph", rich_text("<p>Edited problem</p>"))]),
+            "holders": [o.pk for o in page.holders.all()],
+            "themes": "Housing, Prevention",
+            "funding_amount": page.funding_amount,
+            "pilot_contract": page.pilot_contract,
+            "support": page.support,
+            "eligibility": rich_text(page.eligibility),
+            "opens_at": page.opens_at.strftime("%Y-%m-%d %H:%M"),
+            "questions_close_at": page.questions_close_at.strftime("%Y-%m-%d %H:%M"),
+            "closes_at": page.closes_at.strftime("%Y-%m-%d %H:%M"),
+            "decision_expected": page.decision_expected.isoformat(),
+            "judging_state": page.judging_state,
+            "criteria": inline_formset(
+                [{**row, "ORDER": i} for i, row in enumerate(criteria)],
+                initial=existing,
+                min=1,
+            ),
+            "documents": inline_formset([]),
+        }
+    )
+
+
 class ChallengePageTypeTests(WagtailPageTestCase):
     def setUp(self):
         from challenges import demo_content as challenges_demo
@@ -43,49 +94,7 @@ class ChallengePageTypeTests(WagtailPageTestCase):
         self.assertEqual(self.index.url, "/challenges/")
 
     def _challenge_data(self) -> dict:
-        page = self.challenge
-        criteria = list(page.criteria.all())
-        return nested_form_data(
-            {
-                "title": page.title,
-                "slug": page.slug,
-                "summary": page.summary,
-                "problem": streamfield(
-                    [("paragraph", rich_text("<p>Edited problem</p>"))]
-                ),
-                "holders": [o.pk for o in page.holders.all()],
-                "themes": "Housing, Prevention",
-                "funding_amount": page.funding_amount,
-                "pilot_contract": page.pilot_contract,
-                "support": page.support,
-                "eligibility": rich_text(page.eligibility),
-                "opens_at": page.opens_at.strftime("%Y-%m-%d %H:%M"),
-                "questions_close_at": page.questions_close_at.strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
-                "closes_at": page.closes_at.strftime("%Y-%m-%d %H:%M"),
-                "decision_expected": page.decision_expected.isoformat(),
-                "judging_state": page.judging_state,
-                "criteria": inline_formset(
-                    [
-                        {
-                            "id": c.pk,
-                            "title": c.title,
-                            "guidance": c.guidance,
-                            "weight": c.weight,
-                            "max_words": c.max_words,
-                            "scale_min": c.scale_min,
-                            "scale_max": c.scale_max,
-                            "ORDER": i,
-                        }
-                        for i, c in enumerate(criteria)
-                    ],
-                    initial=len(criteria),
-                    min=1,
-                ),
-                "documents": inline_formset([]),
-            }
-        )
+        return challenge_form_data(self.challenge)
 
     def test_routable_renderable_editable_previewable(self):
         self.assertPageIsRoutable(self.index)
