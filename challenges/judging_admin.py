@@ -17,6 +17,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from home.forms import add_service_errors
+
 from . import judging_forms as forms
 from . import judging_selectors as js
 from . import judging_services as services
@@ -30,7 +32,6 @@ from .models import (
     Entry,
 )
 from .selectors import is_programme_lead
-from .views import _apply_errors
 
 ICON = "tasks"
 
@@ -146,7 +147,7 @@ class JudgingViewSet(ViewSet):
                     return redirect("judging:panel", challenge.pk)
             except ValidationError as error:
                 form = release_form if action == "release" else allocate_form
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             if allocate_form.errors or release_form.errors:
                 status = 400
         sheet = js.panel_sheet(challenge=challenge)
@@ -209,7 +210,7 @@ class JudgingViewSet(ViewSet):
                     messages.success(request, f"{assessor} joined the panel")
                     return redirect("judging:members", challenge.pk)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
         return _render(
             request,
             "judging_members.html",
@@ -286,7 +287,7 @@ class JudgingViewSet(ViewSet):
                 "decide": decision_form,
                 "feedback": feedback_form,
             }[action]
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         data = js.panel_entry(entry=entry)
         failed = any(f.errors for f in (assign_form, decision_form, feedback_form))
         data.update(
@@ -330,7 +331,7 @@ class JudgingViewSet(ViewSet):
                         request, f"The entry moved from {assignment.assessor} to {to}"
                     )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("judging:entry", assignment.entry_id)
         return _render(
@@ -356,7 +357,7 @@ class JudgingViewSet(ViewSet):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -404,7 +405,7 @@ class JudgingViewSet(ViewSet):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Score moderated")
                 return redirect("judging:entry", score.assessment.assignment.entry_id)

@@ -11,12 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from home.forms import add_service_errors
+
 from . import judging_forms as forms
 from . import judging_selectors as js
 from . import judging_services as services
 from . import selectors
 from .models import Entry
-from .views import _apply_errors, sign_in_required
+from .views import sign_in_required
 
 
 def assessor_required(view):
@@ -64,7 +66,7 @@ def assessment_declare(request: HttpRequest, challenge_id: int) -> HttpResponse:
                 details=form.cleaned_data["details"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your declaration of interests has been saved")
             return redirect("assessments")
@@ -114,7 +116,7 @@ def assessment_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
                     submit=submit,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -167,7 +169,7 @@ def assessment_recuse(request: HttpRequest, entry_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -209,7 +211,7 @@ def entry_promising(request: HttpRequest, entry_id: int) -> HttpResponse:
                 contact_email=form.cleaned_data["contact_email"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your entry is now among the promising solutions")
             return redirect("entry_detail", entry_id=entry.pk)

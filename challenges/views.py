@@ -15,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from home.forms import add_service_errors
+
 from . import forms, judging_selectors, selectors, services
 from .models import ChallengePage, Entry, EntryAttachment, OrganisationInvitation
 
@@ -47,16 +49,6 @@ def rate_limit(group: str, key: str = "ip"):
     return decorator
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -78,7 +70,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             request.session["signed_up_email"] = form.cleaned_data["email"]
             return redirect("sign_up_done")
@@ -197,7 +189,7 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
                     organisation=organisation, by=request.user, data=data
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your organisation profile has been saved")
             return redirect(_safe_next(request, reverse("account_home")))
@@ -223,7 +215,7 @@ def organisation_invite(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Invitation sent to {form.cleaned_data['email']}"
@@ -286,7 +278,7 @@ def challenge_question(request: HttpRequest, challenge_id: int) -> HttpResponse:
                 question=form.cleaned_data["question"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(
                 request, "challenges/question_sent.html", {"challenge": challenge}
@@ -390,7 +382,7 @@ def entry_step(request: HttpRequest, entry_id: int, step: str) -> HttpResponse:
                         entry=entry, by=request.user, data=form.cleaned_data
                     )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Your draft has been saved")
                 slugs = [s for s, _ in forms.ENTRY_STEPS]
@@ -431,7 +423,7 @@ def entry_attachments(request: HttpRequest, entry_id: int) -> HttpResponse:
                 entry=entry, by=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"{form.cleaned_data['file'].name} has been attached"
@@ -497,7 +489,7 @@ def entry_submit(request: HttpRequest, entry_id: int) -> HttpResponse:
         try:
             services.entry_submit(entry=entry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied:
             raise
         else:

@@ -16,6 +16,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from home.audit import ExportAuditMixin
+from home.forms import add_service_errors
+from home.roles import is_programme_lead
 
 from . import services
 from .judging_admin import ConflictOfInterestViewSet, JudgingViewSet
@@ -38,11 +40,7 @@ class ClarificationEditView(generic.EditView):
         try:
             return super().form_valid(form)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
@@ -87,7 +85,22 @@ class EntryInspectView(generic.InspectView):
             return "Pilot proposal"
         if field_name == "attachments":
             return "Attachments"
+        if field_name == "judging":
+            return "Judging"
         return super().get_field_label(field_name, field)
+
+    def get_judging_display_value(self):
+        """Scores, assessors and the decision live on the judging screens."""
+        if self.object.status in (Entry.Status.DRAFT, Entry.Status.WITHDRAWN):
+            return (
+                f"Not judged: the entry is {self.object.get_status_display().lower()}."
+            )
+        if not is_programme_lead(self.request.user):
+            return "Programme leads see the scores and decide on the judging screens."
+        return format_html(
+            '<a href="{}">Scores, assessors and decision</a>',
+            reverse("judging:entry", args=[self.object.pk]),
+        )
 
     def get_pilot_proposal_display_value(self):
         """A successful entry becomes a pilot proposal in one step, linked to it."""
@@ -139,6 +152,7 @@ class EntryViewSet(ModelViewSet):
         "challenge",
         "organisation",
         "status",
+        "judging",
         "submitted_at",
         "title",
         "summary",

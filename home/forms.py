@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import NotificationKind, NotificationPreference
 
@@ -32,3 +33,15 @@ class NotificationPreferenceForm(forms.Form):
     def muted_kinds(self) -> list[str]:
         chosen = set(self.cleaned_data["kinds"])
         return [k for k in NotificationKind.values if k not in chosen]
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the form's fields: each field's messages
+    on that field, and the rest (and fields the form does not have) above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from home.forms import add_service_errors
+
 from . import selectors, services
 from .forms import CsvUploadForm, MeasurementForm, ProposalForm
 from .models import ImportJob
@@ -26,14 +28,6 @@ def public_servant_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @public_servant_required
@@ -55,7 +49,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
                 partners=form.partners(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your draft proposal has been saved")
             return redirect("pilots:proposal_detail", pk=proposal.pk)
@@ -102,7 +96,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 partners=form.partners(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your changes have been saved")
             return redirect("pilots:proposal_detail", pk=pk)
@@ -165,7 +159,7 @@ def pilot_measurements(request: HttpRequest, pk: int) -> HttpResponse:
             if hasattr(error, "error_dict") and "period" in error.message_dict:
                 form.add_error("month", error.message_dict["period"])
             else:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
         else:
             messages.success(request, "The measurement has been saved")
             return redirect("pilots:measurements", pk=pk)

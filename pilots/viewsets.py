@@ -18,6 +18,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
+from home.forms import add_service_errors
+
 from . import services
 from .models import Contact, ImportJob, Measurement, Metric, Pilot, PilotProposal
 from .selectors import pilots_admin_queryset
@@ -151,11 +153,7 @@ class ProposalViewSet(ModelViewSet):
                     comment=form.cleaned_data["comment"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errs in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, error.messages)
+                add_service_errors(form, error)
             else:
                 proposal.refresh_from_db()
                 messages.success(

@@ -475,6 +475,38 @@ class LeadScreensTests:
         page = client.get("/admin/").content.decode()
         assert "/assessments/" in page and "/admin/judging/" not in page
 
+    def test_entry_inspect_page_links_leads_to_judging(self, client, r):
+        from django.contrib.auth.models import Permission
+
+        from home.services import roles_sync
+        from tests.factories.challenges import UserFactory, submitted_entry
+
+        roles_sync()
+        entry = r.entries[0]
+        inspect = f"/admin/challenge-entries/inspect/{entry.pk}/"
+        client.force_login(r.lead)
+        judging = reverse("judging:entry", args=[entry.pk])
+        assert f'href="{judging}"' in client.get(inspect).content.decode()
+        assert client.get(judging).status_code == 200
+
+        draft = submitted_entry(r.challenge, title="Not sent")
+        draft.status = Entry.Status.DRAFT
+        draft.save()
+        page = client.get(f"/admin/challenge-entries/inspect/{draft.pk}/")
+        assert "Not judged: the entry is draft." in page.content.decode()
+
+        # Staff who may read entries but do not lead the programme get no link.
+        reader = UserFactory(is_staff=True)
+        reader.user_permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            Permission.objects.get(codename="view_entry"),
+        )
+        client.force_login(reader)
+        page = client.get(inspect).content.decode()
+        assert "Programme leads see the scores" in page and judging not in page
+        refused = client.get(judging)  # Wagtail answers PermissionDenied so
+        assert refused.status_code == 302 and refused["Location"] == "/admin/"
+
     def test_entries_change_only_through_the_judging_screens(self, client, r):
         """The generic entry editor would skip the rules and the audit log."""
         from home.services import roles_sync
