@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from . import page_cache
+from .choosers import RecordChooserViewSet
 from .job_views import TaskFailurePermissionPolicy, task_failure_viewset
 from .models import TaskFailure
 from .views import organisation_viewset
@@ -10,6 +11,19 @@ from .views import organisation_viewset
 @hooks.register("register_admin_viewset")
 def register_organisation_viewset():
     return organisation_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_chooser():
+    return RecordChooserViewSet(
+        "organisation_chooser",
+        model="home.Organisation",
+        search_field="name",
+        extra_columns=(("get_org_type_display", "Type"),),
+        icon="group",
+        choose_one_text="Choose an organisation",
+        choose_another_text="Choose another organisation",
+    )
 
 
 register_permission_policy(TaskFailure, TaskFailurePermissionPolicy(TaskFailure))

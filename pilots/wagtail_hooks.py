@@ -1,5 +1,7 @@
 from wagtail import hooks
 
+from home.choosers import RecordChooserViewSet
+
 from .viewsets import pilots_viewset_group
 
 
@@ -38,3 +40,20 @@ def register_pilot_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_pilots_viewsets():
     return pilots_viewset_group
+
+
+@hooks.register("register_admin_viewset")
+def register_pilot_chooser():
+    return RecordChooserViewSet(
+        "pilot_chooser",
+        model="pilots.Pilot",
+        search_field="title",
+        extra_columns=(
+            ("lead_organisation", "Lead organisation"),
+            ("get_status_display", "Status"),
+        ),
+        select_related=("lead_organisation",),
+        icon="site",
+        choose_one_text="Choose a pilot",
+        choose_another_text="Choose another pilot",
+    )
