@@ -153,3 +153,27 @@ class SearchContractTests:
         )
         results = backend.search(SearchQuery(text="visit"))  # stemming: visits
         assert "Home fire safety visits for people who live alone" in titles(results)
+
+
+@pytest.mark.django_db
+class DatabaseBackendLimitsTests:
+    """The database backend's limits, as search/backends/database.py and the README
+    state them: no synonyms anywhere; English stemming on PostgreSQL only."""
+
+    def test_no_synonyms(self, corpus):
+        from search.backends.database import DatabaseBackend
+
+        results = DatabaseBackend().search(SearchQuery(text="anti-social behaviour"))
+        assert "Reducing repeat calls to police from the same address" not in titles(
+            results
+        )
+
+    def test_stemming_on_postgresql_only(self, corpus):
+        from django.db import connection
+
+        from search.backends.database import DatabaseBackend
+
+        found = "Home fire safety visits for people who live alone" in titles(
+            DatabaseBackend().search(SearchQuery(text="visit"))
+        )
+        assert found == (connection.vendor == "postgresql"), connection.vendor
