@@ -5,7 +5,8 @@ or the browser's word.
 of the allowed types: an empty or oversized file; a type we do not take (executables,
 SVG, HTML, archives…) whatever its name says; a name whose extension disagrees with the
 content; an image too big to open safely (a decompression bomb, or over 40 megapixels)
-or one that does not parse; a PDF with scripts, launch actions or embedded files; a
+or one that does not parse; a PDF with scripts, launch actions or embedded files (in
+its plain text or in its Flate-compressed streams, inflated within a budget); a
 DOCX or PPTX that is not a real Office document, holds macros, has unsafe member names,
 or unzips to too much (a zip bomb); and polyglots (a second file hidden after or inside
 the first). What passes is stored under a random name outside MEDIA_ROOT and served
@@ -17,6 +18,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype  # pinned in requirements.txt
@@ -52,6 +54,14 @@ MARKUP = re.compile(rb"<\s*(script|html|svg|body|iframe|!doctype\s+html)", re.I)
 # PDF names for active content. Names may hide letters as #xx escapes: decoded first.
 PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)\b")
 PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Compressed object streams (PDF 1.5 and later) can carry the same names, so every
+# Flate-compressed stream is inflated and read too, within a budget.
+MAX_PDF_INFLATED_BYTES = 100 * 1024 * 1024
+MAX_PDF_STREAMS = 100_000
+PDF_INFLATE_CHUNK = 1024 * 1024
+# Input is fed to zlib in pieces this size: on an error zlib copies the input it was
+# given, so a decoy costs at most this much however long the file after it is.
+PDF_INFLATE_PIECE = 8 * 1024
 
 
 @dataclass(frozen=True)
@@ -137,13 +147,72 @@ def _check_image(data: bytes, upload: UploadedFile, label: str) -> None:
 
 
 def _check_pdf(data: bytes) -> None:
-    decoded = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if PDF_ACTIVE.search(decoded):
-        raise _refuse(
-            "The selected PDF contains scripts, actions or attached files: print it "
-            "to a new PDF, or save it without them, and upload that copy",
-            "pdf_active",
-        )
+    for text in _pdf_texts(data):
+        decoded = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), text)
+        if PDF_ACTIVE.search(decoded):
+            raise _refuse(
+                "The selected PDF contains scripts, actions or attached files: print "
+                "it to a new PDF, or save it without them, and upload that copy",
+                "pdf_active",
+            )
+
+
+def _pdf_texts(data: bytes):
+    """The file as it is, then each Flate-compressed stream inflated, in chunks that
+    overlap by a name's length (so no name is split between two of them)."""
+    yield data
+    budget = MAX_PDF_INFLATED_BYTES
+    for n, body in enumerate(_pdf_stream_bodies(data)):
+        if n == MAX_PDF_STREAMS:
+            raise _refuse(
+                "The selected PDF has too many parts to check: save it again as a new "
+                "PDF and upload that copy",
+                "pdf_too_many_streams",
+            )
+        if not _zlib_header(body[:2]):
+            continue  # not Flate (an image, say): nothing of ours to read in it
+        inflater, tail = zlib.decompressobj(), b""
+        try:
+            for start in range(0, len(body), PDF_INFLATE_PIECE):
+                pending = body[start : start + PDF_INFLATE_PIECE]
+                while pending and not inflater.eof:
+                    chunk = inflater.decompress(pending, PDF_INFLATE_CHUNK)
+                    pending = inflater.unconsumed_tail
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise _refuse(
+                            "The selected PDF is too large to check once decompressed: "
+                            "save it again as a smaller PDF (for example with images "
+                            "compressed) and upload that copy",
+                            "pdf_too_large_inflated",
+                        )
+                    yield tail + chunk
+                    tail = chunk[-64:]
+                if inflater.eof:
+                    break
+        except zlib.error:
+            continue  # damaged or not Flate after all: what inflated was read
+
+
+def _zlib_header(two: bytes) -> bool:
+    """Whether two bytes open a zlib stream (RFC 1950: method 8, check bits)."""
+    return len(two) == 2 and two[0] & 0x0F == 8 and (two[0] * 256 + two[1]) % 31 == 0
+
+
+def _pdf_stream_bodies(data: bytes):
+    """What lies between each `stream` keyword and the next `endstream`, without
+    copying. Every `stream` is tried, even one inside another's body or a string, so
+    a decoy cannot hide the real stream after it; the `endstream` positions are found
+    once, so the work stays linear in the file's size."""
+    view = memoryview(data)
+    ends = [m.start() for m in re.finditer(rb"endstream", data)]
+    e = 0
+    for m in re.finditer(rb"(?<!end)stream(?:\r\n|\r|\n)", data):
+        while e < len(ends) and ends[e] < m.end():
+            e += 1
+        if e == len(ends):
+            return
+        yield view[m.end() : ends[e]]
 
 
 def _check_office(upload: UploadedFile, data: bytes, mime: str, label: str) -> None:

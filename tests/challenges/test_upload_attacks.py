@@ -156,6 +156,22 @@ def pdf_with(active: bytes) -> bytes:
     )
 
 
+def pdf_with_compressed(payload: bytes, *, before: bytes = b"") -> bytes:
+    """A PDF with a Flate-compressed object stream holding `payload` (PDF 1.5 keeps
+    dictionaries there, out of sight of a scan of the raw bytes); `before` goes just
+    ahead of it."""
+    body = zlib.compress(payload)
+    stream = (
+        b"3 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length %d>>stream\n"
+        % len(body)
+        + body
+        + b"\nendstream\nendobj\n"
+    )
+    return PDF.replace(b"trailer", before + stream + b"trailer")
+
+
+JS_DICTIONARY = b"4 0 <</S/JavaScript/JS(app.alert(1))>>"
+
 REFUSED = [
     # (id, name, content, words in the message)
     ("decompression-bomb", "photo.png", decompression_bomb_png, "40 megapixels"),
@@ -183,6 +199,20 @@ REFUSED = [
     ),
     ("pdf-escaped-js", "plan.pdf", lambda: pdf_with(b"/J#61vaScript/JS(x)"), "scripts"),
     ("pdf-launch", "plan.pdf", lambda: pdf_with(b"/Launch/F(cmd.exe)"), "scripts"),
+    (
+        "pdf-js-in-compressed-object-stream",
+        "plan.pdf",
+        lambda: pdf_with_compressed(JS_DICTIONARY),
+        "scripts",
+    ),
+    (
+        "pdf-compressed-js-behind-a-decoy-stream-keyword",
+        "plan.pdf",
+        lambda: pdf_with_compressed(
+            JS_DICTIONARY, before=b"5 0 obj(a mainstream\nidea)endobj\n"
+        ),
+        "scripts",
+    ),
     ("broken-png", "chart.png", lambda: PNG[:40], "that can be opened"),
     ("png-named-pdf", "plan.pdf", lambda: PNG, "ends in .pdf"),
     ("right-to-left-override", "invoice\u202efdp.exe", lambda: PDF, "ends in .exe"),
@@ -245,6 +275,60 @@ class UploadAttackTests:
 
 
 # --- Accepted, stored inertly, served as a download ------------------------------------
+
+
+class CompressedPdfTests:
+    def test_a_pdf_with_ordinary_compressed_content_is_accepted(
+        self, challenge, startup
+    ):
+        _, user = startup
+        entry = services.entry_start(challenge=challenge, user=user)
+        content = pdf_with_compressed(b"BT /F1 12 Tf 72 712 Td (Our plan) Tj ET" * 500)
+        attachment = services.entry_attachment_add(
+            entry=entry, by=user, upload=upload("plan.pdf", content)
+        )
+        assert attachment.content_type == "application/pdf"
+
+    def test_a_stream_inflating_past_the_budget_is_refused(
+        self, challenge, startup, monkeypatch
+    ):
+        """A Flate bomb: 10 MB of zeros compress to about 10 KB."""
+        from challenges import uploads
+
+        monkeypatch.setattr(uploads, "MAX_PDF_INFLATED_BYTES", 5 * 1024 * 1024)
+        _, user = startup
+        entry = services.entry_start(challenge=challenge, user=user)
+        with pytest.raises(ValidationError) as caught:
+            services.entry_attachment_add(
+                entry=entry,
+                by=user,
+                upload=upload("plan.pdf", pdf_with_compressed(bytes(10 * 1024 * 1024))),
+            )
+        assert "too large to check once decompressed" in caught.value.messages[0]
+
+    def test_too_many_streams_are_refused(self, challenge, startup, monkeypatch):
+        from challenges import uploads
+
+        monkeypatch.setattr(uploads, "MAX_PDF_STREAMS", 10)
+        _, user = startup
+        entry = services.entry_start(challenge=challenge, user=user)
+        decoys = PDF.replace(b"trailer", b"(stream\n)" * 11 + b"endstream\ntrailer")
+        with pytest.raises(ValidationError) as caught:
+            services.entry_attachment_add(
+                entry=entry, by=user, upload=upload("plan.pdf", decoys)
+            )
+        assert "too many parts to check" in caught.value.messages[0]
+
+    def test_every_stream_keyword_is_tried_once(self):
+        """Decoy `stream` keywords with one `endstream` at the end: each gives one body
+        (a view, not a copy), which the check abandons at its first bytes."""
+        from challenges.uploads import _pdf_stream_bodies
+
+        decoys = PDF.replace(
+            b"trailer", b"(stream\n)" * 200_000 + b"endstream\ntrailer"
+        )
+        bodies = _pdf_stream_bodies(decoys)
+        assert sum(1 for _ in bodies) == 200_000
 
 
 class InertStorageTests:
