@@ -75,8 +75,9 @@ class DatabaseBackend:
 
     def search(self, query: SearchQuery) -> SearchResults:
         terms = _terms(query.text)
+        words = _words(query.text) if terms else ""
         rows, theme_names = self._rows(
-            query.text, ranked=bool(terms) and query.sort == "relevance"
+            words, ranked=bool(words) and query.sort == "relevance"
         )
         chosen = {facet: set(values) for facet, values in query.filters.items()}
         failures = [_failed(row, chosen) for row in rows]
@@ -107,11 +108,10 @@ class DatabaseBackend:
             facets=_facets(rows, failures, chosen, theme_names),
         )
 
-    def _rows(self, text: str, *, ranked: bool) -> tuple[list["_Row"], dict]:
+    def _rows(self, words: str, *, ranked: bool) -> tuple[list["_Row"], dict]:
         """Every document matching the words (all of them when there are none), as
         facet rows: by relevance when `ranked`, otherwise newest first; and the names
         of the themes they carry."""
-        words = _words(text) if _terms(text) else ""
         if words:
             queryset = (
                 get_search_backend()
