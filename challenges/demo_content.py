@@ -14,7 +14,7 @@ from home.demo_content import DEMO_PASSWORD
 from home.models import HomePage, Organisation, OrganisationMembership
 from home.services import page_ensure
 
-from . import judging_services as js
+from .judging import services as judging_services
 from .models import (
     Assessment,
     AssessmentCriterion,
@@ -654,9 +654,11 @@ def _ensure_judging(*, challenges: dict, now, stdout) -> None:
         if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
             continue  # awarded before judging lived in the platform: leave it
         for person in people.values():
-            js.panel_assessor_add(challenge=challenge, assessor=person, by=lead)
+            judging_services.panel_assessor_add(
+                challenge=challenge, assessor=person, by=lead
+            )
         for email, person in people.items():
-            js.interests_declare(
+            judging_services.interests_declare(
                 challenge=challenge,
                 assessor=person,
                 conflicts={
@@ -664,7 +666,7 @@ def _ensure_judging(*, challenges: dict, now, stdout) -> None:
                     for org, kind in spec["conflicts"].get(email, [])
                 },
             )
-        js.assignments_allocate(
+        judging_services.assignments_allocate(
             challenge=challenge, by=lead, per_entry=spec["per_entry"]
         )
         criteria = list(challenge.criteria.all())
@@ -675,7 +677,7 @@ def _ensure_judging(*, challenges: dict, now, stdout) -> None:
                 if scores is None:
                     continue
                 assignment = Assignment.objects.get(entry=entry, assessor=people[email])
-                js.assessment_save(
+                judging_services.assessment_save(
                     assignment=assignment,
                     by=people[email],
                     scores={
@@ -690,11 +692,13 @@ def _ensure_judging(*, challenges: dict, now, stdout) -> None:
                 entry=entries[org], assessor=people[email]
             )
             score = assignment.assessment.scores.get(criterion=criteria[index])
-            js.score_moderate(score=score, by=lead, moderated_score=new, reason=reason)
+            judging_services.score_moderate(
+                score=score, by=lead, moderated_score=new, reason=reason
+            )
         for org, outcome in spec["decisions"].items():
-            js.entry_decide(entry=entries[org], by=lead, outcome=outcome)
+            judging_services.entry_decide(entry=entries[org], by=lead, outcome=outcome)
         if spec["release"]:
-            js.feedback_drafts_fill(challenge=challenge, by=lead)
+            judging_services.feedback_drafts_fill(challenge=challenge, by=lead)
             for org, outcome in spec["decisions"].items():
                 entry = entries[org]
                 entry.refresh_from_db()
@@ -705,17 +709,19 @@ def _ensure_judging(*, challenges: dict, now, stdout) -> None:
                     else "Thank you for entering. We would welcome a future entry once "
                     "you have more evidence from a measured trial."
                 )
-                js.entry_feedback_update(
+                judging_services.entry_feedback_update(
                     entry=entry, by=lead, feedback=f"{entry.feedback}\n\n{closing}"
                 )
             released = challenge.closes_at + timedelta(days=40)
-            js.feedback_release(challenge=challenge, by=lead, now=released)
+            judging_services.feedback_release(
+                challenge=challenge, by=lead, now=released
+            )
             for org in spec["promising"]:
                 entrant = entries[org].organisation.memberships.first().user
-                js.promising_solution_opt_in(
+                judging_services.promising_solution_opt_in(
                     entry=entries[org], by=entrant, contact_email=entrant.email
                 )
-            js.winners_publish(challenge=challenge, by=lead)
+            judging_services.winners_publish(challenge=challenge, by=lead)
             # The round happened weeks after entries closed: date its records so.
             Judging.objects.filter(challenge=challenge).update(
                 feedback_release_at=released,

@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BaseStreamBlock
+from home.blocks import BaseStreamBlock, stream_text
 
 from .page_forms import ChallengePageForm
 from .storage import private_storage
@@ -184,8 +184,6 @@ class ChallengePage(Page):
     def search_document_fields(self) -> dict:
         """What the public search holds for this brief (see search.models). The status
         changes with the clock, so search refreshes challenge documents nightly."""
-        from search.text import stream_text
-
         areas = {
             h.local_authority_area for h in self.holders.all() if h.local_authority_area
         }

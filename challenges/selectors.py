@@ -153,21 +153,17 @@ def challenge_page_context(*, challenge: ChallengePage, user: User) -> dict:
     }
 
 
-def is_programme_lead(user: User) -> bool:
-    return roles.is_programme_lead(user)
-
-
 def entries_visible_to(*, user: User) -> QuerySet[Entry]:
     """Entries this person may see: their organisations' entries; every entry for a
     programme lead; for an assessor, the entries assigned to them, once they have
     declared their interests and never one they declared an interest in.
     """
-    from .judging_selectors import assignments_for_assessor
+    from .judging.selectors import assignments_for_assessor
 
     qs = Entry.objects.select_related("challenge", "organisation")
     if not user.is_authenticated:
         return qs.none()
-    if is_programme_lead(user):
+    if roles.is_programme_lead(user):
         return qs
     return qs.filter(
         Q(

@@ -1,8 +1,9 @@
 """Writes for Urban Challenges and start-up accounts. Every change goes through here."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.log_actions import log
 
 from home.emails import email_queue
 from home.models import (
@@ -568,3 +570,32 @@ def entry_draft_reminders_send(*, now=None) -> int:
                 )
                 sent += 1
     return sent
+
+
+@transaction.atomic
+def entry_drafts_purge(*, now: datetime) -> int:
+    """Delete drafts never submitted, RETENTION_DRAFT_ENTRY_DAYS after their challenge
+    closed, with their answers and files (the nightly retention purge)."""
+    cutoff = now - timedelta(days=settings.RETENTION_DRAFT_ENTRY_DAYS)
+    drafts = Entry.objects.filter(
+        status=Entry.Status.DRAFT, challenge__closes_at__lt=cutoff
+    )
+    files = [
+        (a.file.storage, a.file.name)
+        for entry in drafts.prefetch_related("attachments")
+        for a in entry.attachments.all()
+    ]
+    per_challenge: dict[int, int] = {}
+    for challenge_id in drafts.values_list("challenge_id", flat=True):
+        per_challenge[challenge_id] = per_challenge.get(challenge_id, 0) + 1
+    deleted = sum(per_challenge.values())
+    drafts.delete()
+    for challenge in ChallengePage.objects.filter(pk__in=per_challenge):
+        log(
+            instance=challenge,
+            action="home.retention.purge",
+            data={"draft_entries_deleted": per_challenge[challenge.pk]},
+        )
+    # The files go once the rows are gone for good.
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    return deleted

@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
-from . import judging_services, services
+from . import services
+from .judging import services as judging_services
 from .models import ChallengePage
 
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import judging_views, views
+from . import views
 from .feeds import OpenChallengesFeed
+from .judging import views as judging_views
 
 urlpatterns = [
     # RSS feed of open challenges, served before Wagtail's pages (issue 6).

@@ -15,9 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from home import roles
 from home.forms import add_service_errors
 
-from . import forms, judging_selectors, selectors, services
+from . import forms, selectors, services
+from .judging import selectors as judging_selectors
 from .models import ChallengePage, Entry, EntryAttachment, OrganisationInvitation
 
 sign_in_required = login_required(login_url=reverse_lazy("sign_in"))
@@ -164,7 +166,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
             "members": members,
             "is_admin": is_admin,
             # Judging (issue 4): links for assessors and for public servants.
-            "is_assessor": judging_selectors.is_assessor(request.user),
+            "is_assessor": roles.is_assessor(request.user),
             "sees_promising_solutions": (
                 judging_selectors.can_browse_promising_solutions(request.user)
             ),

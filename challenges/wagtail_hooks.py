@@ -1,15 +1,12 @@
 """Staff screens: entries (filter, inspect, CSV export) and clarifications (answer,
 publish, merge). Both go through the services; the admin forms only collect input."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -20,7 +17,7 @@ from home.forms import add_service_errors
 from home.roles import is_programme_lead
 
 from . import services
-from .judging_admin import ConflictOfInterestViewSet, JudgingViewSet
+from .judging.admin import ConflictOfInterestViewSet, JudgingViewSet
 from .models import ChallengePage, Clarification, Entry
 
 
@@ -119,7 +116,7 @@ class EntryInspectView(generic.InspectView):
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button type="submit" class="button">Create a pilot proposal from this '
             "entry</button></form>",
-            reverse("challenge-entries:create_proposal", args=[self.object.pk]),
+            reverse("pilot_proposals:create_from_entry", args=[self.object.pk]),
             get_token(self.request),
         )
 
@@ -189,31 +186,6 @@ class EntryViewSet(ModelViewSet):
     def get_queryset(self, request):
         return Entry.objects.select_related("challenge", "organisation")
 
-    def create_proposal_view(self, request, pk):
-        from pilots.services import proposal_create_from_entry
-
-        if not request.user.has_perm("pilots.add_pilotproposal"):
-            raise PermissionDenied
-        entry = get_object_or_404(Entry, pk=pk)
-        try:
-            proposal = proposal_create_from_entry(entry=entry, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.get_url_name("inspect"), pk)
-        messages.success(
-            request, "Pilot proposal created from the entry: complete it and submit it."
-        )
-        return redirect("pilot_proposals:edit", proposal.pk)
-
-    def get_urlpatterns(self):
-        return super().get_urlpatterns() + [
-            path(
-                "create-proposal/<int:pk>/",
-                require_POST(self.create_proposal_view),
-                name="create_proposal",
-            ),
-        ]
-
 
 class ChallengesViewSetGroup(ViewSetGroup):
     menu_label = "Urban Challenges"
@@ -222,7 +194,7 @@ class ChallengesViewSetGroup(ViewSetGroup):
     items = (
         EntryViewSet("challenge-entries"),
         ClarificationViewSet("challenge-clarifications"),
-        # Judging (issue 4): the panel sheet and the conflicts register, for leads.
+        # Judging: the panel sheet and the conflicts register, for leads.
         JudgingViewSet("judging"),
         ConflictOfInterestViewSet("judging-conflicts"),
     )
@@ -231,3 +203,8 @@ class ChallengesViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_challenges_viewsets():
     return ChallengesViewSetGroup()
+
+
+@hooks.register("register_retention_purge")
+def register_entry_drafts_purge():
+    return "draft_entries", services.entry_drafts_purge

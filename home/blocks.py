@@ -1,5 +1,8 @@
 """The shared block set: every StreamField on the site draws from these."""
 
+import html
+import re
+
 from wagtail import blocks
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
 from wagtail.images.blocks import ImageBlock
@@ -120,3 +123,18 @@ class BaseStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     button = LinkButtonBlock()
     table = TableBlock()
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def stream_text(stream) -> str:
+    """Plain text of a StreamField value: every block's searchable content, tags removed
+    (what the search documents hold for a page's body)."""
+    if not stream:
+        return ""
+    parts = []
+    for block in stream:
+        parts.extend(block.block.get_searchable_content(block.value))
+    text = " ".join(str(p) for p in parts)
+    return " ".join(html.unescape(_TAGS.sub(" ", text)).split())

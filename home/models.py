@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock
+from .blocks import BaseStreamBlock, stream_text
 
 
 class User(AbstractUser):
@@ -52,11 +53,12 @@ class HomePage(Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        # Open challenges, latest case studies and programme figures (home.selectors).
-        from .selectors import home_page_context
-
+        # The sections (open challenges, latest case studies, programme figures) come
+        # from the apps above `home`, each registering a `construct_home_page_context`
+        # hook, as Wagtail's admin dashboard is built from `construct_homepage_panels`.
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_page_context())
+        for fn in hooks.get_hooks("construct_home_page_context"):
+            fn(request, context)
         return context
 
 
@@ -89,8 +91,6 @@ class StandardPage(Page):
 
     def search_document_fields(self) -> dict:
         """What the public search holds for this page (see search.models)."""
-        from search.text import stream_text
-
         return {
             "content_type": "page",
             "title": self.title,

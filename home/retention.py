@@ -1,10 +1,12 @@
-"""Data retention (issue 11; UK GDPR storage limitation): personal data is kept no
+"""Data retention (UK GDPR storage limitation): personal data is kept no
 longer than the periods in settings, which the privacy notice states (it reads them
 from settings: `home/templatetags/retention.py`).
 
 `retention_purge` runs nightly (the `retention-purge` beat job) and is safe to run at
 any time and any number of times: each step only removes what is already past its
-period. What it does, oldest first:
+period. Each app owns the purge of its own records and registers it with the
+`register_retention_purge` hook (`challenges.services.entry_drafts_purge`,
+`pilots.services.contacts.contacts_retention_purge`). What it does:
 
 - draft entries never submitted, RETENTION_DRAFT_ENTRY_DAYS after their challenge
   closed (with their answers and attached files);
@@ -12,7 +14,7 @@ period. What it does, oldest first:
   after sign-up;
 - pilot contacts, RETENTION_CONTACT_DAYS after the last pilot they lead or own a metric
   of has ended (and after their record was last changed): anonymised as an erasure
-  (`pilots.services.contact_anonymise`), so the pilots' history stays;
+  (`pilots.services.contacts.contact_anonymise`), so the pilots' history stays;
 - copies of emails sent (the outbox and the mail log), RETENTION_EMAIL_LOG_DAYS after
   they were queued;
 - sign-in records (django-axes: addresses, browsers, times), RETENTION_SIGN_IN_LOG_DAYS;
@@ -29,8 +31,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.log_actions import log
 
 from .models import LabSettings, OutboundEmail, User
@@ -51,35 +53,6 @@ def _days(name: str) -> timedelta:
 
 
 @transaction.atomic
-def draft_entries_purge(*, now) -> int:
-    from challenges.models import ChallengePage, Entry
-
-    cutoff = now - _days("RETENTION_DRAFT_ENTRY_DAYS")
-    drafts = Entry.objects.filter(
-        status=Entry.Status.DRAFT, challenge__closes_at__lt=cutoff
-    )
-    files = [
-        (a.file.storage, a.file.name)
-        for entry in drafts.prefetch_related("attachments")
-        for a in entry.attachments.all()
-    ]
-    per_challenge: dict[int, int] = {}
-    for challenge_id in drafts.values_list("challenge_id", flat=True):
-        per_challenge[challenge_id] = per_challenge.get(challenge_id, 0) + 1
-    deleted = sum(per_challenge.values())
-    drafts.delete()
-    for challenge in ChallengePage.objects.filter(pk__in=per_challenge):
-        log(
-            instance=challenge,
-            action="home.retention.purge",
-            data={"draft_entries_deleted": per_challenge[challenge.pk]},
-        )
-    # The files go once the rows are gone for good.
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
-    return deleted
-
-
-@transaction.atomic
 def unconfirmed_accounts_purge(*, now) -> int:
     cutoff = now - _days("RETENTION_UNCONFIRMED_ACCOUNT_DAYS")
     accounts = User.objects.filter(
@@ -96,32 +69,6 @@ def unconfirmed_accounts_purge(*, now) -> int:
     deleted = len(ids)
     User.objects.filter(pk__in=ids).delete()
     return deleted
-
-
-def contacts_anonymise(*, now) -> int:
-    from pilots.models import Contact, Pilot
-    from pilots.services import contact_anonymise
-
-    cutoff = now - _days("RETENTION_CONTACT_DAYS")
-    ended = Q(
-        status__in=[Pilot.Status.COMPLETED, Pilot.Status.STOPPED],
-        actual_end_date__lte=cutoff.date(),
-    )
-    still_needed = (
-        Pilot.objects.filter(
-            Q(lead_contact=OuterRef("pk")) | Q(metrics__owner=OuterRef("pk"))
-        )
-        .exclude(ended)
-        .values("pk")
-    )
-    due = Contact.objects.filter(erased_at__isnull=True, updated_at__lt=cutoff).exclude(
-        Exists(still_needed)
-    )
-    count = 0
-    for contact in due:
-        contact_anonymise(contact=contact, by=None, reason="retention period ended")
-        count += 1
-    return count
 
 
 @transaction.atomic
@@ -154,14 +101,16 @@ def sessions_purge(*, now) -> int:
 def retention_purge(*, now=None) -> dict[str, int]:
     """Remove or anonymise everything past its retention period; return the counts."""
     now = now or timezone.now()
-    counts = {
-        "draft_entries": draft_entries_purge(now=now),
-        "unconfirmed_accounts": unconfirmed_accounts_purge(now=now),
-        "contacts_anonymised": contacts_anonymise(now=now),
-        "emails": email_copies_purge(now=now),
-        "sign_in_records": sign_in_records_purge(now=now),
-        "expired_sessions": sessions_purge(now=now),
-    }
+    # The apps' own purges first (drafts, contacts), registered through the
+    # `register_retention_purge` hook: each returns (name, purge(*, now) -> count).
+    purges = [fn() for fn in hooks.get_hooks("register_retention_purge")]
+    purges += [
+        ("unconfirmed_accounts", unconfirmed_accounts_purge),
+        ("emails", email_copies_purge),
+        ("sign_in_records", sign_in_records_purge),
+        ("expired_sessions", sessions_purge),
+    ]
+    counts = {name: purge(now=now) for name, purge in purges}
     if any(counts.values()):
         log(instance=LabSettings.load(), action="home.retention.purge", data=counts)
     logger.info("Retention purge: %s", counts)

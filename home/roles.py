@@ -31,6 +31,19 @@ def is_assessor(user) -> bool:
     return ASSESSORS in role_names(user)
 
 
+def is_public_servant(user) -> bool:
+    """A front-end user who is a member of a public or voluntary (non-business) body."""
+    from .models import Organisation, OrganisationMembership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        OrganisationMembership.objects.filter(user=user)
+        .exclude(organisation__org_type=Organisation.Type.BUSINESS)
+        .exists()
+    )
+
+
 # Django model permissions, as "app_label.codename".
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     PROGRAMME_LEADS: [

@@ -39,50 +39,5 @@ def mark_page_cacheable(page, request, serve_args, serve_kwargs):
     page_cache.mark_cacheable(page, request)
 
 
-# The programme dashboard (issue 6): programme leads and superusers only.
-@hooks.register("register_admin_urls")
-def register_programme_dashboard_urls():
-    from django.urls import path
-
-    from .dashboard_views import ProgrammeDashboardView, programme_dashboard_export
-
-    return [
-        path(
-            "programme-dashboard/",
-            ProgrammeDashboardView.as_view(),
-            name="programme_dashboard",
-        ),
-        path(
-            "programme-dashboard/export.csv",
-            programme_dashboard_export,
-            name="programme_dashboard_export",
-        ),
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_programme_dashboard_menu_item():
-    from django.urls import reverse_lazy
-
-    from .dashboard_views import ProgrammeDashboardMenuItem
-
-    return ProgrammeDashboardMenuItem(
-        "Programme dashboard",
-        reverse_lazy("programme_dashboard"),
-        icon_name="table",
-        order=50,
-    )
-
-
-@hooks.register("construct_homepage_panels")
-def add_programme_dashboard_panel(request, panels):
-    from pilots.selectors import user_is_programme_lead
-
-    from .dashboard_views import ProgrammeDashboardPanel
-
-    if user_is_programme_lead(user=request.user):
-        panels.append(ProgrammeDashboardPanel())
-
-
-# Security (issue 11): the second-factor screens and the audit-log actions.
+# Security: the second-factor screens and the audit-log actions.
 from . import security_hooks  # noqa: E402, F401

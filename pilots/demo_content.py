@@ -13,7 +13,6 @@ from wagtail.log_actions import log
 
 from home.models import Organisation, OrganisationMembership
 
-from .demo_pages import load as load_pages
 from .models import (
     Contact,
     Measurement,
@@ -24,6 +23,7 @@ from .models import (
     PilotProposal,
     ProposalPartner,
 )
+from .publishing.demo_content import load as load_pages
 
 P = Pilot.Status
 LB = Contact.LawfulBasis

@@ -146,7 +146,7 @@ def metric_summary(*, metric, measurements: list) -> MetricSummary:
 
 # Outcome: did a metric (and a pilot) move? ----------------------------------------------
 # Used by case studies (headline and the finder's "outcome" filter). The same rule is
-# written as a database expression in `pilots.page_selectors.outcome_annotations`, and a
+# written as a database expression in `pilots.publishing.selectors.outcome_annotations`, and a
 # test checks the two agree.
 
 # A clear change is a move of at least a tenth of the way from the baseline to the

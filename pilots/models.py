@@ -662,7 +662,7 @@ class ImportJob(models.Model):
 
 
 # The published page types live in their own module; imported here so Django finds them.
-from .pages import (  # noqa: E402, F401
+from .publishing.pages import (  # noqa: E402, F401
     CaseStudyIndexPage,
     CaseStudyPage,
     PartnerIndexPage,

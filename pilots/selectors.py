@@ -5,28 +5,12 @@ import io
 
 from django.db.models import Prefetch, QuerySet
 
-from home import roles
-from home.models import Organisation, OrganisationMembership
+from home.models import Organisation
 
 from .metrics import MetricSummary, metric_summary
 from .models import Measurement, Metric, Pilot, PilotProposal
 
 CSV_COLUMNS = ["metric", "period", "value", "note", "provisional"]
-
-
-def user_is_programme_lead(*, user) -> bool:
-    return roles.is_programme_lead(user)
-
-
-def user_is_public_servant(*, user) -> bool:
-    """A front-end user who is a member of a public or voluntary (non-business) body."""
-    if not user.is_authenticated:
-        return False
-    return (
-        OrganisationMembership.objects.filter(user=user)
-        .exclude(organisation__org_type=Organisation.Type.BUSINESS)
-        .exists()
-    )
 
 
 def organisations_for_proposer(*, user) -> QuerySet[Organisation]:

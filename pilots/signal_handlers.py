@@ -16,7 +16,7 @@ def _queue(page_ids) -> None:
 
 
 def _case_studies_of(pilot_id) -> list[int]:
-    from .pages import CaseStudyPage
+    from .publishing.pages import CaseStudyPage
 
     return list(
         CaseStudyPage.objects.live()
@@ -41,7 +41,7 @@ def pilot_changed(sender, instance, **kwargs) -> None:
 
 
 def organisation_changed(sender, instance, **kwargs) -> None:
-    from .pages import PartnerPage
+    from .publishing.pages import PartnerPage
 
     _queue(
         PartnerPage.objects.live()

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .models import ImportJob
-from .services import measurements_import_run
+from .services.measurements import measurements_import_run
 
 
 @shared_task(name="pilots.tasks.measurements_import_task")

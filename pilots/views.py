@@ -10,11 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from home import roles
 from home.forms import add_service_errors
 
-from . import selectors, services
+from . import selectors
 from .forms import CsvUploadForm, MeasurementForm, ProposalForm
 from .models import ImportJob
+from .services import measurements, proposals
 
 
 def public_servant_required(view):
@@ -23,7 +25,7 @@ def public_servant_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not selectors.user_is_public_servant(user=request.user):
+        if not roles.is_public_servant(request.user):
             raise PermissionDenied("Pilot proposals are for public servants")
         return view(request, *args, **kwargs)
 
@@ -42,7 +44,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
     form = ProposalForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create(
+            proposal = proposals.proposal_create(
                 by=request.user,
                 lead_organisation=form.cleaned_data["lead_organisation"],
                 fields=form.proposal_fields(),
@@ -89,7 +91,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.proposal_update(
+            proposals.proposal_update(
                 proposal=proposal,
                 by=request.user,
                 fields=form.proposal_fields(),
@@ -110,7 +112,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _own_proposal(request, pk)
     try:
-        services.proposal_submit(proposal=proposal, by=request.user)
+        proposals.proposal_submit(proposal=proposal, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -147,7 +149,7 @@ def pilot_measurements(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_bound and form.is_valid():
         try:
-            services.measurement_record(
+            measurements.measurement_record(
                 metric=form.cleaned_data["metric"],
                 period=form.period(),
                 value=form.cleaned_data["value"],
@@ -164,7 +166,7 @@ def pilot_measurements(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The measurement has been saved")
             return redirect("pilots:measurements", pk=pk)
     if request.method == "POST" and upload.is_bound and upload.is_valid():
-        job = services.measurements_import_start(
+        job = measurements.measurements_import_start(
             pilot=pilot,
             by=request.user,
             csv_text=upload.csv_text,

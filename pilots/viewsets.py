@@ -12,19 +12,27 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
+from challenges.models import Entry
 from home.forms import add_service_errors
 
-from . import services
 from .models import Contact, ImportJob, Measurement, Metric, Pilot, PilotProposal
 from .selectors import pilots_admin_queryset
+from .services.contacts import contact_erase, contact_export
+from .services.pilots import pilot_create_from_proposal
+from .services.proposals import (
+    PROPOSAL_TRANSITIONS,
+    proposal_create_from_entry,
+    proposal_transition,
+)
 
-S = PilotProposal.Status
+Status = PilotProposal.Status
 
 
 def _index_view(queryset):
@@ -65,7 +73,7 @@ class ProposalInspectView(InspectView):
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         proposal = self.object
-        if proposal.status in (S.SUBMITTED, S.UNDER_REVIEW):
+        if proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
             buttons.append(
                 Button(
                     "Review",
@@ -74,7 +82,7 @@ class ProposalInspectView(InspectView):
                     priority=5,
                 )
             )
-        if proposal.status == S.APPROVED and not hasattr(proposal, "pilot"):
+        if proposal.status == Status.APPROVED and not hasattr(proposal, "pilot"):
             buttons.append(
                 Button(
                     "Create pilot",
@@ -102,14 +110,14 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, proposal: PilotProposal, **kwargs):
         super().__init__(*args, **kwargs)
         labels = {
-            S.UNDER_REVIEW: "Start the review",
-            S.APPROVED: "Approve",
-            S.CHANGES_REQUESTED: "Ask for changes",
-            S.DECLINED: "Decline",
+            Status.UNDER_REVIEW: "Start the review",
+            Status.APPROVED: "Approve",
+            Status.CHANGES_REQUESTED: "Ask for changes",
+            Status.DECLINED: "Decline",
         }
         choices = [
             (to, labels[to])
-            for (frm, to), who in services.PROPOSAL_TRANSITIONS.items()
+            for (frm, to), who in PROPOSAL_TRANSITIONS.items()
             if frm == proposal.status and who == "lead"
         ]
         self.fields["decision"].choices = choices
@@ -146,7 +154,7 @@ class ProposalViewSet(ModelViewSet):
         form = ReviewForm(request.POST or None, proposal=proposal)
         if request.method == "POST" and form.is_valid():
             try:
-                services.proposal_transition(
+                proposal_transition(
                     proposal=proposal,
                     to=form.cleaned_data["decision"],
                     by=request.user,
@@ -178,9 +186,7 @@ class ProposalViewSet(ModelViewSet):
         proposal = get_object_or_404(PilotProposal, pk=pk)
         if request.method == "POST":
             try:
-                pilot = services.pilot_create_from_proposal(
-                    proposal=proposal, by=request.user
-                )
+                pilot = pilot_create_from_proposal(proposal=proposal, by=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect(self.get_url_name("inspect"), pk=pk)
@@ -196,10 +202,31 @@ class ProposalViewSet(ModelViewSet):
             },
         )
 
+    def create_from_entry_view(self, request, entry_pk):
+        """A successful challenge entry becomes a draft proposal (the button is on the
+        entry's inspect screen, in `challenges`)."""
+        if not self.permission_policy.user_has_permission(request.user, "add"):
+            raise PermissionDenied
+        entry = get_object_or_404(Entry, pk=entry_pk)
+        try:
+            proposal = proposal_create_from_entry(entry=entry, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("challenge-entries:inspect", entry_pk)
+        messages.success(
+            request, "Pilot proposal created from the entry: complete it and submit it."
+        )
+        return redirect(self.get_url_name("edit"), proposal.pk)
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("review/<int:pk>/", self.review_view, name="review"),
             path("create-pilot/<int:pk>/", self.create_pilot_view, name="create_pilot"),
+            path(
+                "from-entry/<int:entry_pk>/",
+                require_POST(self.create_from_entry_view),
+                name="create_from_entry",
+            ),
         ]
 
 
@@ -278,9 +305,7 @@ class ContactViewSet(ModelViewSet):
             raise PermissionDenied
         contact = get_object_or_404(Contact, pk=pk)
         response = HttpResponse(
-            json.dumps(
-                services.contact_export(contact=contact, by=request.user), indent=2
-            ),
+            json.dumps(contact_export(contact=contact, by=request.user), indent=2),
             content_type="application/json",
         )
         response["Content-Disposition"] = f'attachment; filename="contact-{pk}.json"'
@@ -291,7 +316,7 @@ class ContactViewSet(ModelViewSet):
             raise PermissionDenied
         contact = get_object_or_404(Contact, pk=pk)
         if request.method == "POST":
-            services.contact_erase(contact=contact, by=request.user)
+            contact_erase(contact=contact, by=request.user)
             messages.success(request, "The contact's personal data has been erased")
             return redirect(self.get_url_name("inspect"), pk=pk)
         return TemplateResponse(

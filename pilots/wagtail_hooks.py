@@ -1,7 +1,17 @@
+from django.urls import path, reverse_lazy
 from wagtail import hooks
 
 from home.choosers import RecordChooserViewSet
+from home.roles import is_programme_lead
 
+from .dashboard.views import (
+    ProgrammeDashboardMenuItem,
+    ProgrammeDashboardPanel,
+    ProgrammeDashboardView,
+    programme_dashboard_export,
+)
+from .home_page import home_page_context
+from .services.contacts import contacts_retention_purge
 from .viewsets import pilots_viewset_group
 
 
@@ -57,3 +67,46 @@ def register_pilot_chooser():
         choose_one_text="Choose a pilot",
         choose_another_text="Choose another pilot",
     )
+
+
+# The programme dashboard: programme leads and superusers only.
+@hooks.register("register_admin_urls")
+def register_programme_dashboard_urls():
+    return [
+        path(
+            "programme-dashboard/",
+            ProgrammeDashboardView.as_view(),
+            name="programme_dashboard",
+        ),
+        path(
+            "programme-dashboard/export.csv",
+            programme_dashboard_export,
+            name="programme_dashboard_export",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_programme_dashboard_menu_item():
+    return ProgrammeDashboardMenuItem(
+        "Programme dashboard",
+        reverse_lazy("programme_dashboard"),
+        icon_name="table",
+        order=50,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_programme_dashboard_panel(request, panels):
+    if is_programme_lead(request.user):
+        panels.append(ProgrammeDashboardPanel())
+
+
+@hooks.register("construct_home_page_context")
+def add_home_page_sections(request, context):
+    context.update(home_page_context())
+
+
+@hooks.register("register_retention_purge")
+def register_contacts_retention_purge():
+    return "contacts_anonymised", contacts_retention_purge

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from challenges import judging_services as services
+from challenges.judging import services as judging_services
 from challenges.models import ChallengePage, Entry
 from home.models import User
 from tests.factories.challenges import (
@@ -49,7 +49,9 @@ def judging_round(index_page, *, assessors: int = 4, entries: int = 3) -> Round:
         for i, (first, last) in enumerate(NAMES[:assessors], start=1)
     ]
     for person in panel:
-        services.panel_assessor_add(challenge=challenge, assessor=person, by=lead)
+        judging_services.panel_assessor_add(
+            challenge=challenge, assessor=person, by=lead
+        )
     made, entrants = [], []
     for i in range(1, entries + 1):
         organisation = BusinessFactory(name=f"Start-up {i} Ltd")
@@ -60,7 +62,7 @@ def judging_round(index_page, *, assessors: int = 4, entries: int = 3) -> Round:
 
 def declare_none(round_: Round) -> None:
     for person in round_.assessors:
-        services.interests_declare(
+        judging_services.interests_declare(
             challenge=round_.challenge, assessor=person, conflicts={}
         )
 
@@ -70,7 +72,7 @@ def full_scores(challenge, score: int, comment: str = "Clear and well argued") -
 
 
 def submit(assignment, score: int, recommendation: str = "fund", comment=None):
-    return services.assessment_save(
+    return judging_services.assessment_save(
         assignment=assignment,
         by=assignment.assessor,
         scores=full_scores(

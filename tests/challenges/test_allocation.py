@@ -1,6 +1,6 @@
 """Allocation properties (issue 4, acceptance 1), tested with hypothesis.
 
-The pure function (challenges.allocation.allocate) is checked against a brute-force
+The pure function (challenges.judging.allocation.allocate) is checked against a brute-force
 oracle on small cases; the service (assignments_allocate) is checked on the database
 for the same rules and for its error when too few unconflicted assessors exist."""
 
@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from challenges import judging_services as services
-from challenges.allocation import TooFewAssessors, allocate
+from challenges.judging import services as judging_services
+from challenges.judging.allocation import TooFewAssessors, allocate
 from challenges.models import Assignment, Entry
 from tests.challenges.judging import declare_none, judging_round
 
@@ -203,13 +203,15 @@ class AllocationServiceTests:
         r = judging_round(index_page, assessors=5, entries=data.draw(st.integers(1, 5)))
         for person in r.assessors:
             conflicts = data.draw(st.sets(st.sampled_from(r.entries), max_size=2))
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=r.challenge,
                 assessor=person,
                 conflicts={e.organisation_id: "works_with" for e in conflicts},
             )
         try:
-            services.assignments_allocate(challenge=r.challenge, by=r.lead, per_entry=3)
+            judging_services.assignments_allocate(
+                challenge=r.challenge, by=r.lead, per_entry=3
+            )
         except ValidationError:
             assert Assignment.objects.count() == 0  # nothing half-done
             return
@@ -224,13 +226,13 @@ class AllocationServiceTests:
     def test_too_few_unconflicted_assessors_is_a_clear_error(self, index_page):
         r = judging_round(index_page, assessors=3, entries=2)
         declare_none(r)
-        services.interests_declare(
+        judging_services.interests_declare(
             challenge=r.challenge,
             assessor=r.assessors[0],
             conflicts={r.entries[1].organisation_id: "invests"},
         )
         with pytest.raises(ValidationError) as caught:
-            services.assignments_allocate(challenge=r.challenge, by=r.lead)
+            judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         messages = caught.value.messages
         assert messages[0] == (
             "“Idea 2” (Start-up 2 Ltd) has 2 assessors free of conflicts of interest "
@@ -242,28 +244,32 @@ class AllocationServiceTests:
     def test_undeclared_assessors_are_named_and_not_allocated(self, index_page):
         r = judging_round(index_page, assessors=4, entries=2)
         for person in r.assessors[:2]:
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=r.challenge, assessor=person, conflicts={}
             )
         with pytest.raises(ValidationError) as caught:
-            services.assignments_allocate(challenge=r.challenge, by=r.lead)
+            judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         assert caught.value.messages[-1] == (
             "Not yet declared their interests, so not allocated: Imran Chaudhry, "
             "Sofia Dunmore"
         )
-        services.assignments_allocate(challenge=r.challenge, by=r.lead, per_entry=2)
+        judging_services.assignments_allocate(
+            challenge=r.challenge, by=r.lead, per_entry=2
+        )
         names = set(Assignment.objects.values_list("assessor__last_name", flat=True))
         assert names == {"Abbott", "Baines"}
 
     def test_running_again_fills_gaps_left_by_a_recusal(self, index_page):
         r = judging_round(index_page, assessors=4, entries=3)
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         assignment = Assignment.objects.filter(entry=r.entries[0]).first()
-        services.assignment_recuse(
+        judging_services.assignment_recuse(
             assignment=assignment, by=assignment.assessor, reason="I know the founder"
         )
-        created = services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        created = judging_services.assignments_allocate(
+            challenge=r.challenge, by=r.lead
+        )
         assert len(created) == 1
         replacement = created[0]
         assert replacement.entry_id == r.entries[0].pk

@@ -6,7 +6,7 @@ already given; a new criterion would leave entries with nothing to be scored on)
 import pytest
 from django.urls import reverse
 
-from challenges import judging_services as services
+from challenges.judging import services as judging_services
 from challenges.models import (
     AssessmentCriterion,
     Assignment,
@@ -40,10 +40,10 @@ def scored(index_page):
     """Two criteria, both answered by the round's entry; the first scored once."""
     round_ = judging_round(index_page, assessors=4, entries=1)
     declare_none(round_)
-    services.assignments_allocate(challenge=round_.challenge, by=round_.lead)
+    judging_services.assignments_allocate(challenge=round_.challenge, by=round_.lead)
     assignment = Assignment.objects.filter(entry=round_.entries[0]).first()
     first = round_.challenge.criteria.first()
-    services.assessment_save(
+    judging_services.assessment_save(
         assignment=assignment, by=assignment.assessor, scores={first.pk: (7, "")}
     )
     return round_.challenge

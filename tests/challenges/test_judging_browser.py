@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from challenges import judging_services as services
+from challenges.judging import services as judging_services
 from challenges.models import Assessment, Assignment
 from tests.browser import assert_accessible, focus_is_visible
 from tests.challenges.judging import declare_none, judging_round, submit
@@ -62,10 +62,10 @@ class AssessorScreensTests:
             page.get_by_text("Your declaration of interests has been saved")
         ).to_be_visible()
         for other in r.assessors[1:]:
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=r.challenge, assessor=other, conflicts={}
             )
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         page.goto("/assessments/")
         page.get_by_role("link", name="Idea 1").click()
         assert_accessible(page)
@@ -94,16 +94,16 @@ class AssessorScreensTests:
 
     def test_released_feedback(self, r, browser_page, live_server):
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         for assignment in Assignment.objects.all():
             submit(assignment, 6, comment="Evidence from one site only")
         for entry, outcome in zip(
             r.entries, ["successful", "unsuccessful"], strict=True
         ):
-            services.entry_decide(entry=entry, by=r.lead, outcome=outcome)
-        services.feedback_drafts_fill(challenge=r.challenge, by=r.lead)
-        services.feedback_release(challenge=r.challenge, by=r.lead)
-        services.winners_publish(challenge=r.challenge, by=r.lead)
+            judging_services.entry_decide(entry=entry, by=r.lead, outcome=outcome)
+        judging_services.feedback_drafts_fill(challenge=r.challenge, by=r.lead)
+        judging_services.feedback_release(challenge=r.challenge, by=r.lead)
+        judging_services.winners_publish(challenge=r.challenge, by=r.lead)
         page = browser_page
         sign_in(page.context, live_server, r.entrants[1])
         page.goto("/entries/")
@@ -126,7 +126,7 @@ class AssessorScreensTests:
 class LeadScreensTests:
     def test_panel_sheet_and_entry_page(self, r, browser_page, live_server):
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         for assignment, score in zip(
             Assignment.objects.order_by("pk"), [8, 8, 2, 5, 6], strict=False
         ):
@@ -160,7 +160,7 @@ class LeadScreensTests:
 class NoJavaScriptTests:
     def test_scoring_works_without_javascript(self, r, chromium, live_server):
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         person = r.assessors[0]
         entry = Assignment.objects.filter(assessor=person).first().entry
         context = chromium.new_context(

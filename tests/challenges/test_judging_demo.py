@@ -5,7 +5,7 @@ import io
 import pytest
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from challenges import judging_selectors as js
+from challenges.judging import selectors as judging_selectors
 from challenges.models import (
     Assessment,
     Assignment,
@@ -70,7 +70,7 @@ class JudgingDemoTests:
     def check_a_round_mid_judging(self, loaded):
         challenge = ChallengePage.objects.get(slug="hospital-discharge-home-support")
         assert challenge.judging_state == ChallengePage.JudgingState.IN_PROGRESS
-        sheet = js.panel_sheet(challenge=challenge)
+        sheet = judging_selectors.panel_sheet(challenge=challenge)
         progress = {
             r.entry.organisation.slug: (r.done, r.needed) for r in sheet["rows"]
         }
@@ -104,7 +104,7 @@ class JudgingDemoTests:
             assert challenge.status == "awarded"
             judging = Judging.objects.get(challenge=challenge)
             assert judging.feedback_released_at and judging.winners_published_at
-            for row in js.panel_sheet(challenge=challenge)["rows"]:
+            for row in judging_selectors.panel_sheet(challenge=challenge)["rows"]:
                 assert row.complete
                 assert row.entry.status in Entry.FINAL
                 assert row.entry.feedback_released

@@ -9,8 +9,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from challenges import judging_selectors as js
-from challenges import judging_services as services
+from challenges.judging import selectors as judging_selectors
+from challenges.judging import services as judging_services
 from challenges.models import (
     Assessment,
     Assignment,
@@ -52,19 +52,21 @@ class FullRoundTests:
         a1, a2, a3, a4 = r.assessors
         e1, e2, e3 = r.entries
         # Declare: assessor 1 invests in the second entrant.
-        services.interests_declare(
+        judging_services.interests_declare(
             challenge=r.challenge,
             assessor=a1,
             conflicts={e2.organisation_id: ConflictOfInterest.Kind.INVESTS},
             details="Angel investor since 2024",
         )
         for person in (a2, a3, a4):
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=r.challenge, assessor=person, conflicts={}
             )
         # Allocate: three each, never the conflicted pair, loads 3,2,2,2.
         with django_capture_on_commit_callbacks(execute=True):
-            created = services.assignments_allocate(challenge=r.challenge, by=r.lead)
+            created = judging_services.assignments_allocate(
+                challenge=r.challenge, by=r.lead
+            )
         assert len(created) == 9
         assert not Assignment.objects.filter(entry=e2, assessor=a1).exists()
         loads = sorted(
@@ -91,7 +93,7 @@ class FullRoundTests:
                     recommendation="fund" if score >= 7 else "do_not_fund",
                     comment=f"Score {score} because the plan is specific",
                 )
-        sheet = js.panel_sheet(challenge=r.challenge)
+        sheet = judging_selectors.panel_sheet(challenge=r.challenge)
         assert [row.entry for row in sheet["rows"]] == [e1, e2, e3]
         assert [row.average for row in sheet["rows"]] == [83.3, 56.7, 53.3]
         assert all((row.done, row.needed) == (3, 3) for row in sheet["rows"])
@@ -105,27 +107,33 @@ class FullRoundTests:
         # Moderate the outlier's first criterion (9 of 10) with a reason.
         outlier = outlier_row.assessments[2].assessment
         score = outlier.scores.order_by("criterion__sort_order").first()
-        services.score_moderate(
+        judging_services.score_moderate(
             score=score, by=r.lead, moderated_score=5, reason="Misread the budget"
         )
-        row = js.panel_entry(entry=e3)["row"]
+        row = judging_selectors.panel_entry(entry=e3)["row"]
         assert row.moderated
         assert row.assessments[2].percent == 66.0  # 60% x 5/10 + 40% x 9/10
         # Decide: shortlist first, then final decisions.
-        services.entry_decide(entry=e1, by=r.lead, outcome=Entry.Status.SHORTLISTED)
-        services.entry_decide(entry=e1, by=r.lead, outcome=Entry.Status.SUCCESSFUL)
+        judging_services.entry_decide(
+            entry=e1, by=r.lead, outcome=Entry.Status.SHORTLISTED
+        )
+        judging_services.entry_decide(
+            entry=e1, by=r.lead, outcome=Entry.Status.SUCCESSFUL
+        )
         for entry in (e2, e3):
-            services.entry_decide(
+            judging_services.entry_decide(
                 entry=entry, by=r.lead, outcome=Entry.Status.UNSUCCESSFUL
             )
         # Feedback: drafted without names, edited by the lead.
-        assert services.feedback_drafts_fill(challenge=r.challenge, by=r.lead) == 3
+        assert (
+            judging_services.feedback_drafts_fill(challenge=r.challenge, by=r.lead) == 3
+        )
         e2.refresh_from_db()
         assert "Score 6 because the plan is specific" in e2.feedback
         for person in r.assessors:
             assert person.last_name not in e2.feedback
             assert person.first_name not in e2.feedback
-        services.entry_feedback_update(
+        judging_services.entry_feedback_update(
             entry=e2, by=r.lead, feedback=e2.feedback + "\n\nTry us again next year."
         )
         # Before release the entrant sees nothing of it.
@@ -135,7 +143,7 @@ class FullRoundTests:
         # Release on a chosen date: the hourly job does it when the time comes.
         mail.outbox.clear()
         at = timezone.now() + timedelta(days=2)
-        services.feedback_release_schedule(
+        judging_services.feedback_release_schedule(
             challenge=r.challenge, by=r.lead, release_at=at
         )
         assert feedback_releases_due_task() == 0
@@ -153,7 +161,7 @@ class FullRoundTests:
         page = client.get(f"/entries/{e2.pk}/").content.decode()
         assert "Try us again" in page and "Unsuccessful" in page
         # Publish the winners on the public brief.
-        services.winners_publish(challenge=r.challenge, by=r.lead)
+        judging_services.winners_publish(challenge=r.challenge, by=r.lead)
         r.challenge.refresh_from_db()
         assert r.challenge.judging_state == ChallengePage.JudgingState.AWARDED
         brief = client.get(r.challenge.url).content.decode()
@@ -195,25 +203,25 @@ class DeclarationTests:
         r = judging_round(index_page, assessors=1, entries=1)
         outsider = assessor(email="outsider@lab.example")
         with pytest.raises(PermissionDenied):
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=r.challenge, assessor=outsider, conflicts={}
             )
         open_challenge = challenge_with_criteria(index_page, title="Open", slug="open")
-        services.panel_assessor_add(
+        judging_services.panel_assessor_add(
             challenge=open_challenge, assessor=r.assessors[0], by=r.lead
         )
         with pytest.raises(ValidationError, match="Judging starts when entries close"):
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=open_challenge, assessor=r.assessors[0], conflicts={}
             )
 
     def test_a_new_interest_ends_the_assignment_at_once(self, round3):
         r = round3
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         assignment = Assignment.objects.filter(assessor=r.assessors[0]).first()
         org = assignment.entry.organisation_id
-        services.interests_declare(
+        judging_services.interests_declare(
             challenge=r.challenge,
             assessor=r.assessors[0],
             conflicts={org: ConflictOfInterest.Kind.RELATED},
@@ -230,7 +238,7 @@ class DeclarationTests:
 
         stranger = BusinessFactory()
         with pytest.raises(ValidationError):
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=round3.challenge,
                 assessor=round3.assessors[0],
                 conflicts={stranger.pk: "works_with"},
@@ -240,11 +248,11 @@ class DeclarationTests:
         from tests.factories.challenges import UserFactory
 
         with pytest.raises(ValidationError):
-            services.panel_assessor_add(
+            judging_services.panel_assessor_add(
                 challenge=round3.challenge, assessor=UserFactory(), by=round3.lead
             )
         with pytest.raises(PermissionDenied):
-            services.panel_assessor_add(
+            judging_services.panel_assessor_add(
                 challenge=round3.challenge,
                 assessor=round3.assessors[0],
                 by=round3.assessors[1],
@@ -254,7 +262,7 @@ class DeclarationTests:
 @pytest.fixture
 def allocated(round3):
     declare_none(round3)
-    services.assignments_allocate(challenge=round3.challenge, by=round3.lead)
+    judging_services.assignments_allocate(challenge=round3.challenge, by=round3.lead)
     return round3
 
 
@@ -262,7 +270,7 @@ class ScoringTests:
     def test_partial_save_then_submit_then_read_only(self, allocated):
         assignment = Assignment.objects.filter(entry=allocated.entries[0]).first()
         criteria = list(allocated.challenge.criteria.all())
-        services.assessment_save(
+        judging_services.assessment_save(
             assignment=assignment,
             by=assignment.assessor,
             scores={criteria[0].pk: (7, "")},
@@ -271,7 +279,7 @@ class ScoringTests:
         assert assessment.status == Assessment.Status.IN_PROGRESS
         assert assessment.scores.get(criterion=criteria[0]).score == 7
         with pytest.raises(ValidationError) as caught:
-            services.assessment_save(
+            judging_services.assessment_save(
                 assignment=assignment,
                 by=assignment.assessor,
                 scores={criteria[0].pk: (7, "")},
@@ -297,7 +305,7 @@ class ScoringTests:
         assignment = Assignment.objects.first()
         criterion = allocated.challenge.criteria.first()
         with pytest.raises(ValidationError) as caught:
-            services.assessment_save(
+            judging_services.assessment_save(
                 assignment=assignment,
                 by=assignment.assessor,
                 scores={criterion.pk: (score, "why")},
@@ -313,12 +321,12 @@ class ScoringTests:
         criterion.save()
         assignment = Assignment.objects.first()
         with pytest.raises(ValidationError):
-            services.assessment_save(
+            judging_services.assessment_save(
                 assignment=assignment,
                 by=assignment.assessor,
                 scores={criterion.pk: (0, "")},
             )
-        services.assessment_save(
+        judging_services.assessment_save(
             assignment=assignment,
             by=assignment.assessor,
             scores={criterion.pk: (5, "")},
@@ -328,7 +336,7 @@ class ScoringTests:
         assignment = Assignment.objects.first()
         other = next(p for p in allocated.assessors if p != assignment.assessor)
         with pytest.raises(PermissionDenied):
-            services.assessment_save(
+            judging_services.assessment_save(
                 assignment=assignment,
                 by=other,
                 scores=full_scores(allocated.challenge, 5),
@@ -339,14 +347,14 @@ class ScoringTests:
         assignment = Assignment.objects.first()
         assessment = submit(assignment, 4)
         score = assessment.scores.first()
-        services.score_moderate(
+        judging_services.score_moderate(
             score=score, by=allocated.lead, moderated_score=6, reason="Calibration"
         )
         with pytest.raises(ValidationError):
-            services.assessment_reopen(
+            judging_services.assessment_reopen(
                 assessment=assessment, by=allocated.lead, reason=""
             )
-        services.assessment_reopen(
+        judging_services.assessment_reopen(
             assessment=assessment, by=allocated.lead, reason="Read the wrong appendix"
         )
         assessment.refresh_from_db()
@@ -358,19 +366,19 @@ class ScoringTests:
         assert data["moderations_cleared"][0]["moderated"] == 6
         submit(assignment, 5)  # the assessor can change and submit again
         with pytest.raises(PermissionDenied):
-            services.assessment_reopen(
+            judging_services.assessment_reopen(
                 assessment=assessment, by=assignment.assessor, reason="Let me"
             )
 
     def test_saving_is_audited_with_before_and_after(self, allocated):
         assignment = Assignment.objects.first()
         criterion = allocated.challenge.criteria.first()
-        services.assessment_save(
+        judging_services.assessment_save(
             assignment=assignment,
             by=assignment.assessor,
             scores={criterion.pk: (3, "a")},
         )
-        services.assessment_save(
+        judging_services.assessment_save(
             assignment=assignment,
             by=assignment.assessor,
             scores={criterion.pk: (4, "b")},
@@ -386,16 +394,18 @@ class RecusalAndReassignmentTests:
     def test_recusal_needs_a_reason_and_is_never_undone_by_allocation(self, allocated):
         assignment = Assignment.objects.first()
         with pytest.raises(ValidationError):
-            services.assignment_recuse(
+            judging_services.assignment_recuse(
                 assignment=assignment, by=assignment.assessor, reason=" "
             )
-        services.assignment_recuse(
+        judging_services.assignment_recuse(
             assignment=assignment, by=assignment.assessor, reason="Former colleague"
         )
-        services.assignments_allocate(challenge=allocated.challenge, by=allocated.lead)
+        judging_services.assignments_allocate(
+            challenge=allocated.challenge, by=allocated.lead
+        )
         assert Assignment.objects.get(pk=assignment.pk).status == "recused"
         with pytest.raises(ValidationError):
-            services.assignment_add(
+            judging_services.assignment_add(
                 entry=assignment.entry, assessor=assignment.assessor, by=allocated.lead
             )
 
@@ -408,18 +418,20 @@ class RecusalAndReassignmentTests:
             for p in r.assessors
             if not Assignment.objects.filter(entry=entry, assessor=p).exists()
         )
-        services.interests_declare(
+        judging_services.interests_declare(
             challenge=r.challenge,
             assessor=free,
             conflicts={entry.organisation_id: "works_with"},
         )
         with pytest.raises(ValidationError, match="declared an interest"):
-            services.assignment_reassign(
+            judging_services.assignment_reassign(
                 assignment=assignment, to=free, by=r.lead, reason="Balance"
             )
         assert Assignment.objects.get(pk=assignment.pk).status == "active"  # atomic
-        services.interests_declare(challenge=r.challenge, assessor=free, conflicts={})
-        moved = services.assignment_reassign(
+        judging_services.interests_declare(
+            challenge=r.challenge, assessor=free, conflicts={}
+        )
+        moved = judging_services.assignment_reassign(
             assignment=assignment, to=free, by=r.lead, reason="Balance the load"
         )
         assert moved.assessor == free and moved.method == Assignment.Method.MANUAL
@@ -434,13 +446,13 @@ class DecisionTests:
         first = Assignment.objects.filter(entry=entry).first()
         submit(first, 7)
         with pytest.raises(ValidationError) as caught:
-            services.entry_decide(
+            judging_services.entry_decide(
                 entry=entry, by=allocated.lead, outcome=Entry.Status.SHORTLISTED
             )
         assert caught.value.message_dict["reason"] == [
             "Only 1 of 3 assessments are complete: record why the panel is deciding now"
         ]
-        services.entry_decide(
+        judging_services.entry_decide(
             entry=entry,
             by=allocated.lead,
             outcome=Entry.Status.SHORTLISTED,
@@ -452,7 +464,7 @@ class DecisionTests:
 
     def test_only_leads_decide(self, allocated):
         with pytest.raises(PermissionDenied):
-            services.entry_decide(
+            judging_services.entry_decide(
                 entry=allocated.entries[0],
                 by=allocated.assessors[0],
                 outcome="successful",
@@ -468,21 +480,21 @@ def decide_all(r, outcome_of=lambda i: "successful" if i == 0 else "unsuccessful
                 or not assignment.assessment.is_submitted
             ):
                 submit(assignment, 7)
-        services.entry_decide(entry=entry, by=r.lead, outcome=outcome_of(i))
-    services.feedback_drafts_fill(challenge=r.challenge, by=r.lead)
+        judging_services.entry_decide(entry=entry, by=r.lead, outcome=outcome_of(i))
+    judging_services.feedback_drafts_fill(challenge=r.challenge, by=r.lead)
 
 
 class FeedbackReleaseTests:
     def test_not_released_while_anything_is_missing(self, allocated):
         r = allocated
         with pytest.raises(ValidationError) as caught:
-            services.feedback_release(challenge=r.challenge, by=r.lead)
+            judging_services.feedback_release(challenge=r.challenge, by=r.lead)
         assert caught.value.messages == [
             "3 of 3 entries have no final decision (successful or unsuccessful)",
             "3 of 3 entries have no feedback",
         ]
         # Due but not ready: the hourly job leaves it and logs a warning.
-        services.feedback_release_schedule(
+        judging_services.feedback_release_schedule(
             challenge=r.challenge, by=r.lead, release_at=timezone.now()
         )
         assert feedback_releases_due_task() == 0
@@ -494,7 +506,7 @@ class FeedbackReleaseTests:
         r = allocated
         decide_all(r)
         with django_capture_on_commit_callbacks(execute=True):
-            services.feedback_release_schedule(
+            judging_services.feedback_release_schedule(
                 challenge=r.challenge,
                 by=r.lead,
                 release_at=timezone.now() - timedelta(minutes=1),
@@ -504,20 +516,24 @@ class FeedbackReleaseTests:
         sent = len(mail.outbox)
         assert sent == 3
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.feedback_release(challenge=r.challenge) == 0
+            assert judging_services.feedback_release(challenge=r.challenge) == 0
         assert len(mail.outbox) == sent
         with pytest.raises(ValidationError, match="released"):
-            services.entry_feedback_update(entry=r.entries[0], by=r.lead, feedback="x")
+            judging_services.entry_feedback_update(
+                entry=r.entries[0], by=r.lead, feedback="x"
+            )
         with pytest.raises(ValidationError, match="released"):
-            services.entry_decide(entry=r.entries[1], by=r.lead, outcome="successful")
+            judging_services.entry_decide(
+                entry=r.entries[1], by=r.lead, outcome="successful"
+            )
 
     def test_winners_only_after_feedback(self, allocated):
         r = allocated
         decide_all(r)
         with pytest.raises(ValidationError, match="Release feedback"):
-            services.winners_publish(challenge=r.challenge, by=r.lead)
-        services.feedback_release(challenge=r.challenge, by=r.lead)
-        services.winners_publish(challenge=r.challenge, by=r.lead)
+            judging_services.winners_publish(challenge=r.challenge, by=r.lead)
+        judging_services.feedback_release(challenge=r.challenge, by=r.lead)
+        judging_services.winners_publish(challenge=r.challenge, by=r.lead)
         page = ChallengePage.objects.get(pk=r.challenge.pk)
         # An editor's later publish keeps the state: the revisions carry it too.
         assert page.get_latest_revision_as_object().judging_state == "awarded"
@@ -530,30 +546,32 @@ class PromisingSolutionTests:
         r = allocated
         decide_all(r)
         with pytest.raises(ValidationError):  # not released yet
-            services.promising_solution_opt_in(
+            judging_services.promising_solution_opt_in(
                 entry=r.entries[1], by=r.entrants[1], contact_email="a@b.example"
             )
-        services.feedback_release(challenge=r.challenge, by=r.lead)
+        judging_services.feedback_release(challenge=r.challenge, by=r.lead)
         with pytest.raises(ValidationError):  # successful
-            services.promising_solution_opt_in(
+            judging_services.promising_solution_opt_in(
                 entry=r.entries[0], by=r.entrants[0], contact_email="a@b.example"
             )
         with pytest.raises(PermissionDenied):  # someone else's entry
-            services.promising_solution_opt_in(
+            judging_services.promising_solution_opt_in(
                 entry=r.entries[1], by=r.entrants[2], contact_email="a@b.example"
             )
         with pytest.raises(ValidationError):
-            services.promising_solution_opt_in(
+            judging_services.promising_solution_opt_in(
                 entry=r.entries[1], by=r.entrants[1], contact_email="not an email"
             )
-        services.promising_solution_opt_in(
+        judging_services.promising_solution_opt_in(
             entry=r.entries[1], by=r.entrants[1], contact_email="hello@two.example"
         )
-        assert list(js.promising_solutions()) == [
+        assert list(judging_selectors.promising_solutions()) == [
             PromisingSolution.objects.get(entry=r.entries[1])
         ]
-        services.promising_solution_opt_out(entry=r.entries[1], by=r.entrants[1])
-        assert not js.promising_solutions().exists()
+        judging_services.promising_solution_opt_out(
+            entry=r.entries[1], by=r.entrants[1]
+        )
+        assert not judging_selectors.promising_solutions().exists()
         assert [e.data["after"] for e in logs("challenges.promising.opt_in")] == [
             "hello@two.example"
         ]

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from challenges import judging_services as services
+from challenges.judging import services as judging_services
 from challenges.models import (
     Assessment,
     Assignment,
@@ -27,14 +27,16 @@ def r(index_page):
     """Four assessors, three entries; assessor 1 has an interest in entrant 2."""
     r = judging_round(index_page, assessors=4, entries=3)
     a1 = r.assessors[0]
-    services.interests_declare(
+    judging_services.interests_declare(
         challenge=r.challenge,
         assessor=a1,
         conflicts={r.entries[1].organisation_id: ConflictOfInterest.Kind.WORKS_WITH},
     )
     for person in r.assessors[1:]:
-        services.interests_declare(challenge=r.challenge, assessor=person, conflicts={})
-    services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.interests_declare(
+            challenge=r.challenge, assessor=person, conflicts={}
+        )
+    judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
     return r
 
 
@@ -114,7 +116,7 @@ class AssessorPermissionTests:
         a2 = r.assessors[1]
         entry = next(iter(assigned(r, a2)))
         Assignment.objects.filter(assessor=a2, entry=entry).update(status="active")
-        services.interests_declare(
+        judging_services.interests_declare(
             challenge=r.challenge,
             assessor=a2,
             conflicts={entry.organisation_id: "related"},
@@ -126,7 +128,7 @@ class AssessorPermissionTests:
     def test_undeclared_assessors_see_no_entry(self, client, index_page):
         r = judging_round(index_page, assessors=3, entries=1)
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         # Take the declaration away (as if never made) to prove the rule from outside.
         r.assessors[0].interest_declarations.all().delete()
         client.force_login(r.assessors[0])
@@ -249,10 +251,12 @@ class AssessorJourneyTests:
         response = client.post(url, {f"org_{org}": "invests", "confirm": "on"})
         assert response.status_code == 302
         for person in r.assessors[1:]:
-            services.interests_declare(
+            judging_services.interests_declare(
                 challenge=r.challenge, assessor=person, conflicts={}
             )
-        services.assignments_allocate(challenge=r.challenge, by=r.lead, per_entry=2)
+        judging_services.assignments_allocate(
+            challenge=r.challenge, by=r.lead, per_entry=2
+        )
         page = client.get("/assessments/").content.decode()
         assert "Idea 1" in page and "Idea 2" not in page
         assert "Not started" in page
@@ -292,8 +296,8 @@ def finish(r, outcomes=("successful", "unsuccessful", "unsuccessful")):
     for entry, outcome in zip(r.entries, outcomes, strict=True):
         for assignment in Assignment.objects.filter(entry=entry, status="active"):
             submit(assignment, 7, comment=f"Comment on {entry.title}")
-        services.entry_decide(entry=entry, by=r.lead, outcome=outcome)
-    services.feedback_drafts_fill(challenge=r.challenge, by=r.lead)
+        judging_services.entry_decide(entry=entry, by=r.lead, outcome=outcome)
+    judging_services.feedback_drafts_fill(challenge=r.challenge, by=r.lead)
 
 
 class EntrantFeedbackTests:
@@ -308,7 +312,7 @@ class EntrantFeedbackTests:
             assert "Comment on Idea 2" not in page
             assert "Unsuccessful" not in page
             assert "Under assessment" in page
-        services.feedback_release(challenge=r.challenge, by=r.lead)
+        judging_services.feedback_release(challenge=r.challenge, by=r.lead)
         page = client.get(f"/entries/{own.pk}/").content.decode()
         assert "Comment on Idea 2" in page and "Unsuccessful" in page
         assert "Comment on Idea 3" not in page
@@ -319,7 +323,7 @@ class EntrantFeedbackTests:
 
     def test_promising_solutions_opt_in_and_browse(self, client, r):
         finish(r)
-        services.feedback_release(challenge=r.challenge, by=r.lead)
+        judging_services.feedback_release(challenge=r.challenge, by=r.lead)
         client.force_login(r.entrants[1])
         url = f"/entries/{r.entries[1].pk}/promising-solution/"
         assert client.get(url).status_code == 200
@@ -567,7 +571,7 @@ class QueryCountTests:
     ):
         r = judging_round(index_page, assessors=4, entries=entries)
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         person = r.assessors[0]
         for i, assignment in enumerate(Assignment.objects.filter(assessor=person)):
             if i % 2:
@@ -587,7 +591,7 @@ class QueryCountTests:
     ):
         r = judging_round(index_page, assessors=assessors, entries=entries)
         declare_none(r)
-        services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
         for i, assignment in enumerate(Assignment.objects.all()):
             if i % 3:
                 submit(assignment, 3 + i % 6)
@@ -609,7 +613,7 @@ class QueryCountTests:
     ):
         r = judging_round(index_page, assessors=assessors, entries=1)
         declare_none(r)
-        services.assignments_allocate(
+        judging_services.assignments_allocate(
             challenge=r.challenge, by=r.lead, per_entry=assessors
         )
         for assignment in Assignment.objects.all():

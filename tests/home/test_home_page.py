@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from challenges.models import ChallengePage, Entry
-from home.selectors import partner_organisations, programme_figures
+from pilots.home_page import partner_organisations, programme_figures
 from pilots.models import Pilot, PilotPartner
 from tests.factories.challenges import BusinessFactory, ChallengePageFactory
 from tests.factories.pilots import PilotFactory, PublicBodyFactory

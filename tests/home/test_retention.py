@@ -23,7 +23,7 @@ from home.retention import retention_purge
 from home.tasks import retention_purge_task
 from lab_site.celery import app as celery_app
 from pilots.models import Contact, Pilot
-from pilots.services import ERASED_NAME
+from pilots.services.contacts import ERASED_NAME
 from tests.factories.challenges import (
     BusinessFactory,
     ChallengeIndexPageFactory,

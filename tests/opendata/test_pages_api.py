@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
+from bench.load_data import LoadData
 from challenges.models import ChallengeIndexPage, ChallengePage
-from home.load_data import LoadData
 from home.models import HomePage, StandardPage
 from home.services import page_ensure
 from opendata.http import LICENCE_URL

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pilots.metrics import IMPROVED, WORSENED, metric_outcome, pilot_outcome
 from pilots.models import CaseStudyPage, Pilot
-from pilots.page_selectors import outcome_annotations, outcome_from_counts
+from pilots.publishing.selectors import outcome_annotations, outcome_from_counts
 from search.services import search_document_update
 from tests.factories.pilots import PilotFactory
 from tests.factories.publishing import (

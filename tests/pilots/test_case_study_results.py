@@ -10,7 +10,7 @@ import pytest
 from defusedxml import ElementTree
 
 from pilots.models import Measurement
-from pilots.services import measurement_record
+from pilots.services.measurements import measurement_record
 from tests.factories.pilots import PilotFactory, programme_lead
 from tests.factories.publishing import (
     CaseStudyPageFactory,

@@ -7,7 +7,7 @@ from defusedxml import ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pilots.charts import ChartPoint, ChartSeries, metric_chart_svg, y_ticks
+from pilots.publishing.charts import ChartPoint, ChartSeries, metric_chart_svg, y_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,9 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from pilots import services
 from pilots.models import ImportJob, Measurement
 from pilots.selectors import measurements_csv_export
+from pilots.services.measurements import (
+    IMPORT_IN_BACKGROUND_ABOVE,
+    measurements_import_start,
+)
 from tests.factories.pilots import (
     ContactFactory,
     MeasurementFactory,
@@ -32,7 +35,7 @@ def pilot_and_lead():
 
 
 def _import(pilot, lead, body: str) -> ImportJob:
-    return services.measurements_import_start(
+    return measurements_import_start(
         pilot=pilot, by=lead, csv_text=HEADER + body, filename="m.csv"
     )
 
@@ -109,7 +112,7 @@ class CsvImportTests:
 
     def test_a_file_without_the_columns_is_refused(self, pilot_and_lead):
         pilot, lead = pilot_and_lead
-        job = services.measurements_import_start(
+        job = measurements_import_start(
             pilot=pilot, by=lead, csv_text="name,when,amount\nA,2025-01,1\n"
         )
         assert job.errors[0]["line"] == 1
@@ -139,9 +142,7 @@ class CsvImportTests:
         assert exported.splitlines()[0] == HEADER.strip()
         assert "Days delayed,2025-02-01,9.5,,yes" in exported
         Measurement.objects.all().delete()
-        job = services.measurements_import_start(
-            pilot=pilot, by=lead, csv_text=exported
-        )
+        job = measurements_import_start(pilot=pilot, by=lead, csv_text=exported)
         assert job.status == ImportJob.Status.SUCCEEDED
         assert Measurement.objects.get(note="Note, with comma").value == 118
 
@@ -153,7 +154,7 @@ class LargeCsvImportTests:
         pilot, lead = pilot_and_lead
         start = datetime.date(1980, 1, 1)
         rows = []
-        for i in range(services.IMPORT_IN_BACKGROUND_ABOVE + 100):
+        for i in range(IMPORT_IN_BACKGROUND_ABOVE + 100):
             month = start.month - 1 + i
             period = datetime.date(start.year + month // 12, month % 12 + 1, 1)
             rows.append(f"Repeat calls,{period:%Y-%m},{100 + i % 7},,no\n")
@@ -168,7 +169,7 @@ class LargeCsvImportTests:
         pilot, lead = pilot_and_lead
         rows = [
             f"Repeat calls,{1900 + i}-01,{i},,no\n"
-            for i in range(services.IMPORT_IN_BACKGROUND_ABOVE + 1)
+            for i in range(IMPORT_IN_BACKGROUND_ABOVE + 1)
         ]
         rows[-1] = "Repeat calls,1900-01,1,,no\n"  # duplicate of the first row
         job = _import(pilot, lead, "".join(rows))

@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from challenges.models import Entry
 from home.models import Organisation
 from pilots.models import PartnerRole, PilotProposal
-from pilots.services import proposal_create_from_entry
+from pilots.services.proposals import proposal_create_from_entry
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ class EntryToProposalTests:
         self, client, entries, login
     ):
         entry = entries.filter(status=Entry.Status.SUCCESSFUL).first()
-        url = f"/admin/challenge-entries/create-proposal/{entry.pk}/"
+        url = reverse("pilot_proposals:create_from_entry", args=[entry.pk])
         login("assessor@impactlab.example")
         # Wagtail's admin answers a permission refusal by sending the user to the
         # dashboard with a message; nothing is created.

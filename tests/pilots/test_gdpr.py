@@ -8,8 +8,13 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 from wagtail.search.backends import get_search_backend
 
-from pilots import services
 from pilots.models import Contact, Pilot
+from pilots.services.contacts import (
+    ERASED_NAME,
+    contact_create,
+    contact_erase,
+    contact_export,
+)
 from tests.factories.pilots import (
     ContactFactory,
     MeasurementFactory,
@@ -35,7 +40,7 @@ def lead():
 @pytest.fixture
 def person(lead):
     account = PilotUserFactory(email="zq.account@wmfire.example")
-    contact = services.contact_create(
+    contact = contact_create(
         by=lead,
         name=NAME,
         job_title=JOB,
@@ -74,7 +79,7 @@ def _every_text_in_the_database() -> str:
 
 class ContactExportTests:
     def test_export_holds_everything_about_the_person(self, person):
-        data = services.contact_export(contact=person)
+        data = contact_export(contact=person)
         json.dumps(data)  # JSON-serialisable as it stands
         held = data["contact"]
         assert held["name"] == NAME
@@ -92,7 +97,7 @@ class ContactExportTests:
         assert "wagtail.edit" in actions  # the pilot entry that names them
 
     def test_every_personal_field_is_in_the_export(self, person):
-        held = services.contact_export(contact=person)["contact"]
+        held = contact_export(contact=person)["contact"]
         for field in Contact.PERSONAL_FIELDS:
             assert held[field] == getattr(person, field)
 
@@ -100,12 +105,12 @@ class ContactExportTests:
 class ContactEraseTests:
     def test_no_personal_field_remains_anywhere(self, person, lead):
         assert NAME in _every_text_in_the_database()  # the check can see it
-        services.contact_erase(contact=person, by=lead)
+        contact_erase(contact=person, by=lead)
         everything = _every_text_in_the_database()
         for secret in (NAME, EMAIL, PHONE, JOB, "Zebedee", "Quartermaine"):
             assert secret not in everything, secret
         person.refresh_from_db()
-        assert person.name == services.ERASED_NAME
+        assert person.name == ERASED_NAME
         assert person.user is None
         assert person.erased_at is not None
         # The lawful basis record stays: it shows why the data was held.
@@ -114,13 +119,13 @@ class ContactEraseTests:
     def test_search_no_longer_finds_the_person(self, person, lead):
         backend = get_search_backend()
         assert list(backend.search("Quartermaine", Contact)) == [person]
-        services.contact_erase(contact=person, by=lead)
+        contact_erase(contact=person, by=lead)
         assert list(backend.search("Quartermaine", Contact)) == []
         assert list(backend.search("zebedee", Contact)) == []
 
     def test_audit_log_text_is_scrubbed_but_kept(self, person, lead):
         count = ModelLogEntry.objects.count()
-        services.contact_erase(contact=person, by=lead)
+        contact_erase(contact=person, by=lead)
         assert ModelLogEntry.objects.count() == count + 1  # the erasure itself
         for entry in ModelLogEntry.objects.all():
             text = entry.label + json.dumps(entry.data)
@@ -130,7 +135,7 @@ class ContactEraseTests:
 
     def test_pilot_history_stays_and_pages_still_render(self, person, lead, client):
         pilot = Pilot.objects.get()
-        services.contact_erase(contact=person, by=lead)
+        contact_erase(contact=person, by=lead)
         pilot.refresh_from_db()
         assert pilot.lead_contact == person
         assert pilot.metrics.get().measurements.count() == 1
@@ -163,6 +168,6 @@ class ContactEraseTests:
 
     def test_other_contacts_are_untouched(self, person, lead):
         other = ContactFactory(name="Someone Else")
-        services.contact_erase(contact=person, by=lead)
+        contact_erase(contact=person, by=lead)
         other.refresh_from_db()
         assert other.name == "Someone Else"

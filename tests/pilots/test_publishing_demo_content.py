@@ -9,8 +9,8 @@ from django.apps import apps
 
 from home.models import Organisation
 from pilots import demo_content
-from pilots.demo_pages import SHAREHOLDER_COUNCILS
 from pilots.models import CaseStudyPage, PartnerPage, Pilot
+from pilots.publishing.demo_content import SHAREHOLDER_COUNCILS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,19 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.models import ModelLogEntry
 
-from pilots import services
 from pilots.models import Pilot, PilotProposal, ProposalPartner
+from pilots.services.pilots import pilot_create_from_proposal
+from pilots.services.proposals import (
+    PROPOSAL_LOG_ACTIONS,
+    PROPOSAL_TRANSITIONS,
+    proposal_approve,
+    proposal_create,
+    proposal_create_from_entry_fields,
+    proposal_request_changes,
+    proposal_review_start,
+    proposal_submit,
+    proposal_transition,
+)
 from tests.factories.pilots import (
     ProposalFactory,
     PublicBodyFactory,
@@ -19,7 +30,7 @@ from tests.factories.pilots import (
 S = PilotProposal.Status
 pytestmark = pytest.mark.django_db
 
-LEGAL = set(services.PROPOSAL_TRANSITIONS)
+LEGAL = set(PROPOSAL_TRANSITIONS)
 ILLEGAL = [pair for pair in itertools.product(S.values, S.values) if pair not in LEGAL]
 
 
@@ -36,7 +47,7 @@ def _proposal_in(status: str, proposer) -> PilotProposal:
 
 def _actor(pair, people):
     proposer, lead = people
-    return proposer if services.PROPOSAL_TRANSITIONS.get(pair) == "proposer" else lead
+    return proposer if PROPOSAL_TRANSITIONS.get(pair) == "proposer" else lead
 
 
 class ProposalTransitionTests:
@@ -48,13 +59,13 @@ class ProposalTransitionTests:
         proposal = _proposal_in(frm, people[0])
         by = _actor(pair, people)
         with django_capture_on_commit_callbacks(execute=True):
-            services.proposal_transition(
+            proposal_transition(
                 proposal=proposal, to=to, by=by, comment="Please add a cost table."
             )
         proposal.refresh_from_db()
         assert proposal.status == to
         entry = ModelLogEntry.objects.for_instance(proposal).get()
-        assert entry.action == services.PROPOSAL_LOG_ACTIONS[to]
+        assert entry.action == PROPOSAL_LOG_ACTIONS[to]
         assert entry.user == by
         assert entry.data["from"] == frm and entry.data["to"] == to
         to_proposer = [m for m in mail.outbox if m.to == [people[0].email]]
@@ -67,9 +78,7 @@ class ProposalTransitionTests:
         proposal = _proposal_in(frm, people[0])
         for by in people:
             with pytest.raises(ValidationError):
-                services.proposal_transition(
-                    proposal=proposal, to=to, by=by, comment="x"
-                )
+                proposal_transition(proposal=proposal, to=to, by=by, comment="x")
         proposal.refresh_from_db()
         assert proposal.status == frm
         assert not ModelLogEntry.objects.for_instance(proposal).exists()
@@ -77,17 +86,15 @@ class ProposalTransitionTests:
     def test_unknown_status_is_refused(self, people):
         proposal = _proposal_in(S.DRAFT, people[0])
         with pytest.raises(ValidationError):
-            services.proposal_transition(
-                proposal=proposal, to="published", by=people[0]
-            )
+            proposal_transition(proposal=proposal, to="published", by=people[0])
 
     @pytest.mark.parametrize(
-        "pair", [p for p, who in services.PROPOSAL_TRANSITIONS.items() if who == "lead"]
+        "pair", [p for p, who in PROPOSAL_TRANSITIONS.items() if who == "lead"]
     )
     def test_review_moves_need_a_programme_lead(self, pair, people):
         proposal = _proposal_in(pair[0], people[0])
         with pytest.raises(PermissionDenied):
-            services.proposal_transition(
+            proposal_transition(
                 proposal=proposal, to=pair[1], by=people[0], comment="x"
             )
         proposal.refresh_from_db()
@@ -97,13 +104,13 @@ class ProposalTransitionTests:
         proposal = _proposal_in(S.DRAFT, people[0])
         someone_else = public_servant(email="other@dudley.example")
         with pytest.raises(PermissionDenied):
-            services.proposal_submit(proposal=proposal, by=someone_else)
+            proposal_submit(proposal=proposal, by=someone_else)
 
     @pytest.mark.parametrize("to", [S.CHANGES_REQUESTED, S.DECLINED])
     def test_sending_back_or_declining_needs_a_comment(self, to, people):
         proposal = _proposal_in(S.UNDER_REVIEW, people[0])
         with pytest.raises(ValidationError) as caught:
-            services.proposal_transition(proposal=proposal, to=to, by=people[1])
+            proposal_transition(proposal=proposal, to=to, by=people[1])
         assert "comment" in caught.value.message_dict
 
     def test_the_whole_story_is_in_the_audit_log(
@@ -112,14 +119,14 @@ class ProposalTransitionTests:
         proposer, lead = people
         proposal = _proposal_in(S.DRAFT, proposer)
         with django_capture_on_commit_callbacks(execute=True):
-            services.proposal_submit(proposal=proposal, by=proposer)
-            services.proposal_review_start(proposal=proposal, by=lead)
-            services.proposal_request_changes(
+            proposal_submit(proposal=proposal, by=proposer)
+            proposal_review_start(proposal=proposal, by=lead)
+            proposal_request_changes(
                 proposal=proposal, by=lead, comment="Name the evaluator."
             )
-            services.proposal_submit(proposal=proposal, by=proposer)
-            services.proposal_review_start(proposal=proposal, by=lead)
-            services.proposal_approve(proposal=proposal, by=lead, comment="Go ahead.")
+            proposal_submit(proposal=proposal, by=proposer)
+            proposal_review_start(proposal=proposal, by=lead)
+            proposal_approve(proposal=proposal, by=lead, comment="Go ahead.")
         actions = list(
             ModelLogEntry.objects.for_instance(proposal)
             .order_by("timestamp", "pk")
@@ -140,7 +147,7 @@ class ProposalTransitionTests:
 
     def test_no_email_leaves_before_the_transaction_commits(self, people):
         proposal = _proposal_in(S.DRAFT, people[0])
-        services.proposal_submit(proposal=proposal, by=people[0])
+        proposal_submit(proposal=proposal, by=people[0])
         # The test transaction never commits, so the on-commit send never runs.
         assert mail.outbox == []
 
@@ -150,7 +157,7 @@ class ProposalCreateTests:
         council = PublicBodyFactory()
         officer = public_servant(organisation=council)
         partner = PublicBodyFactory()
-        proposal = services.proposal_create(
+        proposal = proposal_create(
             by=officer,
             lead_organisation=council,
             fields={
@@ -171,13 +178,13 @@ class ProposalCreateTests:
     def test_not_for_someone_elses_organisation(self):
         officer = public_servant()
         with pytest.raises(PermissionDenied):
-            services.proposal_create(
+            proposal_create(
                 by=officer, lead_organisation=PublicBodyFactory(), fields={}
             )
 
     def test_prefill_from_entry_fields(self, people):
         _, lead = people
-        proposal = services.proposal_create_from_entry_fields(
+        proposal = proposal_create_from_entry_fields(
             by=lead,
             lead_organisation=PublicBodyFactory(),
             fields={
@@ -193,7 +200,7 @@ class ProposalCreateTests:
 
     def test_prefill_refuses_unknown_fields(self, people):
         with pytest.raises(ValueError):
-            services.proposal_create_from_entry_fields(
+            proposal_create_from_entry_fields(
                 by=people[1],
                 lead_organisation=PublicBodyFactory(),
                 fields={"title": "x", "status": "approved"},
@@ -206,7 +213,7 @@ class PilotFromProposalTests:
         ProposalPartner.objects.create(
             proposal=proposal, organisation=PublicBodyFactory(), role="pilot-site"
         )
-        pilot = services.pilot_create_from_proposal(proposal=proposal, by=people[1])
+        pilot = pilot_create_from_proposal(proposal=proposal, by=people[1])
         assert pilot.proposal == proposal
         assert pilot.title == proposal.title
         assert pilot.approved_budget == proposal.budget_requested
@@ -219,16 +226,16 @@ class PilotFromProposalTests:
     def test_only_from_an_approved_proposal(self, status, people):
         proposal = _proposal_in(status, people[0])
         with pytest.raises(ValidationError):
-            services.pilot_create_from_proposal(proposal=proposal, by=people[1])
+            pilot_create_from_proposal(proposal=proposal, by=people[1])
         assert not Pilot.objects.exists()
 
     def test_only_once(self, people):
         proposal = _proposal_in(S.APPROVED, people[0])
-        services.pilot_create_from_proposal(proposal=proposal, by=people[1])
+        pilot_create_from_proposal(proposal=proposal, by=people[1])
         with pytest.raises(ValidationError):
-            services.pilot_create_from_proposal(proposal=proposal, by=people[1])
+            pilot_create_from_proposal(proposal=proposal, by=people[1])
 
     def test_only_programme_leads(self, people):
         proposal = _proposal_in(S.APPROVED, people[0])
         with pytest.raises(PermissionDenied):
-            services.pilot_create_from_proposal(proposal=proposal, by=people[0])
+            pilot_create_from_proposal(proposal=proposal, by=people[0])

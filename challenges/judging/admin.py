@@ -1,7 +1,7 @@
 """Staff judging screens in the Wagtail admin, for programme leads: the panel and its
 conflicts register, allocation, the ranked panel sheet (and its CSV), one entry's
 assessments with moderation, reopening and reassignment, decisions, feedback, its
-release, and the winners. Views collect input; judging_services decides."""
+release, and the winners. Views collect input; the judging services decide."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +18,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from home.forms import add_service_errors
+from home.roles import is_assessor, is_programme_lead
 
-from . import judging_forms as forms
-from . import judging_selectors as js
-from . import judging_services as services
-from .models import (
+from ..models import (
     Assessment,
     Assignment,
     ChallengeAssessor,
@@ -31,7 +29,7 @@ from .models import (
     CriterionScore,
     Entry,
 )
-from .selectors import is_programme_lead
+from . import forms, selectors, services
 
 ICON = "tasks"
 
@@ -72,8 +70,8 @@ class JudgingViewSet(ViewSet):
     # --- Challenges and the panel sheet ---------------------------------------------
 
     def index_view(self, request: HttpRequest) -> HttpResponse:
-        challenges = list(js.judging_challenges())
-        progress = js.challenges_progress(challenges=challenges)
+        challenges = list(selectors.judging_challenges())
+        progress = selectors.challenges_progress(challenges=challenges)
         return _render(
             request,
             "judging_index.html",
@@ -82,7 +80,7 @@ class JudgingViewSet(ViewSet):
 
     def panel_view(self, request: HttpRequest, challenge_id: int) -> HttpResponse:
         challenge = get_object_or_404(ChallengePage, pk=challenge_id)
-        judging = js.judging_of(challenge=challenge)
+        judging = selectors.judging_of(challenge=challenge)
         allocate_form = forms.AllocateForm(
             initial={"per_entry": judging.assessors_per_entry}, prefix="allocate"
         )
@@ -124,7 +122,9 @@ class JudgingViewSet(ViewSet):
                         services.feedback_release_schedule(
                             challenge=challenge, by=request.user, release_at=at
                         )
-                        problems = js.feedback_release_problems(challenge=challenge)
+                        problems = selectors.feedback_release_problems(
+                            challenge=challenge
+                        )
                         when = (
                             "now"
                             if at <= timezone.now()
@@ -150,7 +150,7 @@ class JudgingViewSet(ViewSet):
                 add_service_errors(form, error)
             if allocate_form.errors or release_form.errors:
                 status = 400
-        sheet = js.panel_sheet(challenge=challenge)
+        sheet = selectors.panel_sheet(challenge=challenge)
         return _render(
             request,
             "judging_panel.html",
@@ -158,11 +158,13 @@ class JudgingViewSet(ViewSet):
                 "challenge": challenge,
                 "sheet": sheet,
                 "judging": sheet["judging"],
-                "members": js.panel_members(challenge=challenge),
+                "members": selectors.panel_members(challenge=challenge),
                 "allocate_form": allocate_form,
                 "release_form": release_form,
-                "release_problems": js.feedback_release_problems(challenge=challenge),
-                "outlier_points": js.OUTLIER_POINTS,
+                "release_problems": selectors.feedback_release_problems(
+                    challenge=challenge
+                ),
+                "outlier_points": selectors.OUTLIER_POINTS,
                 "now": timezone.now(),
             },
             status=status,
@@ -171,7 +173,7 @@ class JudgingViewSet(ViewSet):
     def panel_csv_view(self, request: HttpRequest, challenge_id: int) -> HttpResponse:
         challenge = get_object_or_404(ChallengePage, pk=challenge_id)
         response = HttpResponse(
-            js.panel_sheet_csv(challenge=challenge), content_type="text/csv"
+            selectors.panel_sheet_csv(challenge=challenge), content_type="text/csv"
         )
         response["Content-Disposition"] = (
             f'attachment; filename="panel-sheet-{challenge.slug}.csv"'
@@ -184,7 +186,7 @@ class JudgingViewSet(ViewSet):
         on_panel = ChallengeAssessor.objects.filter(challenge=challenge).values(
             "assessor_id"
         )
-        available = js.assessors_available().exclude(pk__in=on_panel)
+        available = selectors.assessors_available().exclude(pk__in=on_panel)
         form = forms.PanelAddForm(None, assessors=available)
         if request.method == "POST":
             try:
@@ -216,8 +218,8 @@ class JudgingViewSet(ViewSet):
             "judging_members.html",
             {
                 "challenge": challenge,
-                "members": js.panel_members(challenge=challenge),
-                "conflicts": js.conflicts_register(challenge=challenge),
+                "members": selectors.panel_members(challenge=challenge),
+                "conflicts": selectors.conflicts_register(challenge=challenge),
                 "form": form,
             },
             status=400 if form.errors else 200,
@@ -229,7 +231,7 @@ class JudgingViewSet(ViewSet):
         entry = get_object_or_404(
             Entry.objects.filter(status__in=Entry.JUDGED), pk=entry_id
         )
-        eligible = js.eligible_assessors_for(entry=entry)
+        eligible = selectors.eligible_assessors_for(entry=entry)
         assign_form = forms.AssignForm(None, assessors=eligible, prefix="assign")
         decision_form = forms.DecisionForm(
             initial={
@@ -278,7 +280,7 @@ class JudgingViewSet(ViewSet):
             elif action == "draft":
                 # Fill the box with a fresh draft; nothing is saved until the lead does.
                 feedback_form = forms.FeedbackForm(
-                    initial={"feedback": js.entry_feedback_draft(entry=entry)},
+                    initial={"feedback": selectors.entry_feedback_draft(entry=entry)},
                     prefix="feedback",
                 )
         except ValidationError as error:
@@ -288,14 +290,14 @@ class JudgingViewSet(ViewSet):
                 "feedback": feedback_form,
             }[action]
             add_service_errors(form, error)
-        data = js.panel_entry(entry=entry)
+        data = selectors.panel_entry(entry=entry)
         failed = any(f.errors for f in (assign_form, decision_form, feedback_form))
         data.update(
             assign_form=assign_form,
             decision_form=decision_form,
             feedback_form=feedback_form,
             eligible=eligible,
-            outlier_points=js.OUTLIER_POINTS,
+            outlier_points=selectors.OUTLIER_POINTS,
             inspect_url=reverse("challenge-entries:inspect", args=[entry.pk]),
         )
         return _render(
@@ -308,7 +310,7 @@ class JudgingViewSet(ViewSet):
             pk=assignment_id,
             status=Assignment.Status.ACTIVE,
         )
-        eligible = js.eligible_assessors_for(entry=assignment.entry)
+        eligible = selectors.eligible_assessors_for(entry=assignment.entry)
         form = forms.ReassignForm(
             request.POST if request.method == "POST" else None, assessors=eligible
         )
@@ -490,7 +492,7 @@ class ConflictOfInterestViewSet(ModelViewSet):
     form_fields = ["kind"]  # required by ModelViewSet; the policy lets nobody edit
 
     def get_queryset(self, request):
-        return js.conflicts_register()
+        return selectors.conflicts_register()
 
 
 # --- Hooks (imported by wagtail_hooks.py) -------------------------------------------
@@ -558,7 +560,7 @@ def register_judging_log_actions(actions):
 
 class AssessorMenuItem(MenuItem):
     def is_shown(self, request):
-        return js.is_assessor(request.user)
+        return is_assessor(request.user)
 
 
 @hooks.register("register_admin_menu_item")

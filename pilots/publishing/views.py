@@ -10,11 +10,11 @@ from django.template.response import TemplateResponse
 from django.utils import feedgenerator
 from django_ratelimit.core import is_ratelimited
 
-from .forms import PilotLeadContactForm
-from .page_selectors import case_studies_for_feed, lead_contact_for
+from ..forms import PilotLeadContactForm
+from ..selectors import measurements_csv_export
+from ..services.contacts import case_study_contact_send
 from .pages import CaseStudyIndexPage, CaseStudyPage
-from .selectors import measurements_csv_export
-from .services import case_study_contact_send
+from .selectors import case_studies_for_feed, lead_contact_for
 
 
 class CaseStudyFeed(Feed):

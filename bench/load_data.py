@@ -38,19 +38,22 @@ from challenges.models import (
     ChallengePageTag,
     Entry,
 )
+from home import page_cache
+from home.models import LocalAuthorityArea, Organisation
 from pilots.demo_content import PILOTS as DEMO_PILOTS
 from pilots.models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
     Contact,
     Measurement,
     Metric,
+    PartnerIndexPage,
+    PartnerPage,
     PartnerRole,
     Pilot,
     PilotPartner,
     TaggedPilot,
 )
-
-from . import page_cache
-from .models import LocalAuthorityArea, Organisation
 
 PREFIX = "load-"
 BATCH = 2000
@@ -174,7 +177,7 @@ class PageAppender:
 class LoadData:
     def __init__(self, *, pilots: int, seed: int, stdout):
         self.n = pilots
-        self.rng = random.Random(seed)  # noqa: S311 (repeatable data, not secrets)
+        self.rng = random.Random(seed)
         # A management command's stdout; a plain stream is wrapped to behave as one.
         self.stdout = (
             stdout if isinstance(stdout, OutputWrapper) else OutputWrapper(stdout)
@@ -434,7 +437,6 @@ class LoadData:
         return pages
 
     def case_studies(self, pilots) -> int:
-        from pilots.models import CaseStudyIndexPage, CaseStudyPage
 
         index = CaseStudyIndexPage.objects.get()
         appender = PageAppender(index)
@@ -467,7 +469,6 @@ class LoadData:
         return len(completed)
 
     def partner_pages(self, organisations) -> int:
-        from pilots.models import PartnerIndexPage, PartnerPage
 
         index = PartnerIndexPage.objects.get()
         appender = PageAppender(index)

@@ -1,5 +1,7 @@
-"""Reads for the home page: open challenges, the latest case studies and the programme
-at a glance, each computed from the records every time the page is served.
+"""The home page's sections: open challenges, the latest case studies and the programme
+at a glance, each computed from the records every time the page is served. `HomePage`
+(in `home`, which knows no app above it) collects them through the
+`construct_home_page_context` hook, registered in `pilots.wagtail_hooks`.
 
 Every function here makes a fixed number of queries whatever the number of
 challenges, entries, pilots or case studies (tests/home/test_home_page.py).
@@ -14,15 +16,15 @@ from wagtail.models import Page
 
 from challenges.models import ChallengeIndexPage, ChallengePage, Entry
 from challenges.selectors import challenge_list
-from pilots.models import (
+from home.models import Organisation
+
+from .models import (
     CaseStudyIndexPage,
     CaseStudyPage,
     Pilot,
     PilotPartner,
     TaggedPilot,
 )
-
-from .models import Organisation
 
 OPEN_CHALLENGES_SHOWN = 6
 LATEST_CASE_STUDIES_SHOWN = 3

@@ -15,7 +15,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from challenges.models import Entry
-from home.dashboard import next_period_due
+from pilots.dashboard.selectors import next_period_due
 from pilots.models import Metric, Pilot, PilotProposal
 from tests.factories.challenges import BusinessFactory
 from tests.factories.pilots import (

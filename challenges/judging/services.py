@@ -27,9 +27,7 @@ from home import roles
 from home.emails import email_queue
 from home.models import NotificationKind, User
 
-from . import judging_selectors as js
-from .allocation import TooFewAssessors, allocate
-from .models import (
+from ..models import (
     Assessment,
     Assignment,
     ChallengeAssessor,
@@ -42,7 +40,8 @@ from .models import (
     Moderation,
     PromisingSolution,
 )
-from .selectors import is_programme_lead
+from . import selectors
+from .allocation import TooFewAssessors, allocate
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +50,12 @@ MAX_COMMENT = 5000
 
 
 def _require_lead(user: User) -> None:
-    if not is_programme_lead(user):
+    if not roles.is_programme_lead(user):
         raise PermissionDenied("Only programme leads run judging")
 
 
 def _require_judging_open(challenge: ChallengePage, *, now=None) -> None:
-    if not js.judging_has_started(challenge=challenge, now=now):
+    if not selectors.judging_has_started(challenge=challenge, now=now):
         raise ValidationError("Judging starts when entries close", code="not_closed")
     if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
         raise ValidationError(
@@ -191,7 +190,7 @@ def interests_declare(
     ).exists():
         raise PermissionDenied("Only the challenge's assessors declare interests")
     _require_judging_open(challenge)
-    allowed = {o.pk for o in js.declaration_organisations(challenge=challenge)}
+    allowed = {o.pk for o in selectors.declaration_organisations(challenge=challenge)}
     unknown = set(conflicts) - allowed
     if unknown:
         raise ValidationError(
@@ -618,7 +617,11 @@ def assessment_save(
     if assignment.assessor_id != by.pk:
         raise PermissionDenied
     # The same rule as the assessor's screens: assigned, declared, not conflicted.
-    if not js.assignments_for_assessor(user=by).filter(pk=assignment.pk).exists():
+    if (
+        not selectors.assignments_for_assessor(user=by)
+        .filter(pk=assignment.pk)
+        .exists()
+    ):
         raise PermissionDenied
     entry = assignment.entry
     _require_not_released(entry)
@@ -831,7 +834,7 @@ def entry_decide(*, entry: Entry, by: User, outcome: str, reason: str = "") -> E
         raise ValidationError({"outcome": "Choose a decision"})
     if entry.status not in Entry.JUDGED:
         raise ValidationError("Only a submitted entry can be decided")
-    row = js.panel_entry(entry=entry)["row"]
+    row = selectors.panel_entry(entry=entry)["row"]
     reason = (reason or "").strip()
     if not row.complete and not reason:
         raise ValidationError(
@@ -901,7 +904,7 @@ def feedback_drafts_fill(*, challenge: ChallengePage, by: User) -> int:
         feedback="",
         feedback_released=False,
     ):
-        draft = js.entry_feedback_draft(entry=entry)
+        draft = selectors.entry_feedback_draft(entry=entry)
         if draft:
             entry_feedback_update(entry=entry, by=by, feedback=draft)
             filled += 1
@@ -934,7 +937,7 @@ def feedback_release_schedule(
         },
     )
     if release_at <= timezone.now():
-        from .tasks import feedback_release_task
+        from ..tasks import feedback_release_task
 
         transaction.on_commit(
             lambda: feedback_release_task.delay(challenge_id=challenge.pk)
@@ -954,7 +957,7 @@ def feedback_release(
     judging = _judging_lock(challenge)
     if judging.feedback_released_at:
         return 0
-    problems = js.feedback_release_problems(challenge=challenge)
+    problems = selectors.feedback_release_problems(challenge=challenge)
     if problems:
         raise ValidationError(problems, code="not_ready")
     entries = list(

@@ -1,6 +1,6 @@
 """Wagtail admin: the programme dashboard for programme leads (and superusers).
 
-/admin/programme-dashboard/ shows the figures of `home.dashboard` as bar charts with a
+/admin/programme-dashboard/ shows the figures of `pilots.dashboard.selectors` as bar charts with a
 table beside each; /admin/programme-dashboard/export.csv downloads them. Both sit behind
 Wagtail's admin login; anyone else with admin access is refused (Wagtail turns the
 PermissionDenied into a redirect to the admin home with a message). A menu item and a
@@ -16,10 +16,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from pilots.selectors import user_is_programme_lead
+from home.roles import is_programme_lead
 
 from .charts import Bar, bar_chart_svg
-from .dashboard import (
+from .selectors import (
     LIST_LIMIT,
     MEASUREMENT_GRACE_DAYS,
     dashboard_csv,
@@ -31,18 +31,18 @@ METRIC_MODIFIERS = {"on_track": "good", "off_track": "bad", "not_measured": "neu
 
 
 def _require_lead(request) -> None:
-    if not user_is_programme_lead(user=request.user):
+    if not is_programme_lead(request.user):
         raise PermissionDenied
 
 
 def _chart(chart_id: str, title: str, figures, modifiers=None) -> str:
     bars = [Bar(f.label, f.value, (modifiers or {}).get(f.key, "")) for f in figures]
-    # Built from escaped text and numbers only (home.charts).
+    # Built from escaped text and numbers only (pilots.dashboard.charts).
     return mark_safe(bar_chart_svg(chart_id=chart_id, title=title, bars=bars))  # noqa: S308
 
 
 class ProgrammeDashboardView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "home/admin/programme_dashboard.html"
+    template_name = "pilots/admin/programme_dashboard.html"
     page_title = "Programme dashboard"
     header_icon = "table"
 
@@ -91,14 +91,14 @@ def programme_dashboard_export(request):
 
 class ProgrammeDashboardMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_is_programme_lead(user=request.user)
+        return is_programme_lead(request.user)
 
 
 class ProgrammeDashboardPanel(Component):
     """The pipeline in brief on the Wagtail admin home page, for programme leads."""
 
     name = "programme_dashboard"
-    template_name = "home/admin/programme_dashboard_panel.html"
+    template_name = "pilots/admin/programme_dashboard_panel.html"
     order = 50
 
     def get_context_data(self, parent_context):

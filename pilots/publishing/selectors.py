@@ -41,9 +41,7 @@ from home.structured_data import (
     organisation_json_ld,
 )
 
-from .charts import ChartPoint, ChartSeries, metric_chart_svg
-from .filters import CaseStudyFilter, PartnerFilter
-from .metrics import (
+from ..metrics import (
     CLEAR_SHARE_OF_BASELINE,
     CLEAR_SHARE_OF_GAP,
     IMPROVED,
@@ -54,9 +52,11 @@ from .metrics import (
     metric_outcome,
     pilot_outcome,
 )
-from .models import Contact, Measurement, Metric, Pilot, PilotPartner, TaggedPilot
+from ..models import Contact, Measurement, Metric, Pilot, PilotPartner, TaggedPilot
+from ..selectors import pilot_metric_summaries
+from .charts import ChartPoint, ChartSeries, metric_chart_svg
+from .filters import CaseStudyFilter, PartnerFilter
 from .pages import CaseStudyIndexPage, CaseStudyPage, PartnerIndexPage, PartnerPage
-from .selectors import pilot_metric_summaries
 
 PAGE_SIZE = 10
 # The finder's free-text query narrows the list to the search service's best matches;

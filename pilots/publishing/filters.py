@@ -7,8 +7,8 @@ from django.db.models import F, Q, QuerySet
 
 from home.models import LocalAuthorityArea, Organisation
 
-from .metrics import IMPROVED, NO_CLEAR_CHANGE, OUTCOME_LABELS, WORSENED
-from .models import Pilot
+from ..metrics import IMPROVED, NO_CLEAR_CHANGE, OUTCOME_LABELS, WORSENED
+from ..models import Pilot
 
 SORT_CHOICES = [("newest", "Newest first"), ("evidence", "Strongest evidence first")]
 EVIDENCE_CHOICES = [

@@ -3,7 +3,9 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from home.load_data import LoadData, load_data_delete, load_data_exists
+from bench.load_data import LoadData, load_data_delete, load_data_exists
+from challenges.models import ChallengeIndexPage
+from pilots.models import CaseStudyIndexPage, PartnerIndexPage
 
 
 class Command(BaseCommand):
@@ -59,9 +61,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _site_ready() -> bool:
-        from challenges.models import ChallengeIndexPage
-        from pilots.models import CaseStudyIndexPage, PartnerIndexPage
-
         return all(
             m.objects.exists()
             for m in (ChallengeIndexPage, CaseStudyIndexPage, PartnerIndexPage)

@@ -1,12 +1,12 @@
 """Forms for judging. They check shape only (a score is a whole number, a date is a
-date); the rules (the scale, what submitting needs, who may) live in judging_services."""
+date); the rules (the scale, what submitting needs, who may) live in challenges.judging.services."""
 
 from django import forms
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from home.models import User
 
-from .models import Assessment, ConflictOfInterest, Entry
+from ..models import Assessment, ConflictOfInterest, Entry
 
 
 class DeclarationForm(forms.Form):

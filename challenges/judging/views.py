@@ -11,14 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from home import roles
 from home.forms import add_service_errors
 
-from . import judging_forms as forms
-from . import judging_selectors as js
-from . import judging_services as services
-from . import selectors
-from .models import Entry
-from .views import sign_in_required
+from .. import selectors as challenge_selectors
+from ..models import Entry
+from ..views import sign_in_required
+from . import forms, selectors, services
 
 
 def assessor_required(view):
@@ -27,7 +26,7 @@ def assessor_required(view):
     @sign_in_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not js.is_assessor(request.user):
+        if not roles.is_assessor(request.user):
             raise PermissionDenied("These pages are for assessors")
         return view(request, *args, **kwargs)
 
@@ -40,7 +39,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
         request,
         "challenges/assessments/list.html",
         {
-            "panels": js.assessor_overview(user=request.user),
+            "panels": selectors.assessor_overview(user=request.user),
             "flash": messages.get_messages(request),
         },
     )
@@ -48,10 +47,10 @@ def assessments(request: HttpRequest) -> HttpResponse:
 
 @assessor_required
 def assessment_declare(request: HttpRequest, challenge_id: int) -> HttpResponse:
-    member = js.panel_member_for(challenge_id=challenge_id, user=request.user)
+    member = selectors.panel_member_for(challenge_id=challenge_id, user=request.user)
     challenge = member.challenge
-    declaration = js.declaration_for(challenge=challenge, user=request.user)
-    organisations = js.declaration_organisations(challenge=challenge)
+    declaration = selectors.declaration_for(challenge=challenge, user=request.user)
+    organisations = selectors.declaration_organisations(challenge=challenge)
     form = forms.DeclarationForm(
         request.POST if request.method == "POST" else None,
         organisations=organisations,
@@ -78,15 +77,15 @@ def assessment_declare(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "form": form,
             "declaration": declaration,
             "organisation_fields": [form[n] for n in form.organisation_fields],
-            "open": js.judging_has_started(challenge=challenge),
+            "open": selectors.judging_has_started(challenge=challenge),
         },
     )
 
 
 @assessor_required
 def assessment_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
-    assignment = js.assignment_for_assessor(user=request.user, entry_id=entry_id)
-    context = js.assessment_context(assignment=assignment)
+    assignment = selectors.assignment_for_assessor(user=request.user, entry_id=entry_id)
+    context = selectors.assessment_context(assignment=assignment)
     assessment = context["assessment"]
     submitted = assessment is not None and assessment.is_submitted
     form = None
@@ -159,7 +158,7 @@ def _criterion_rows(form, context) -> list[dict]:
 
 @assessor_required
 def assessment_recuse(request: HttpRequest, entry_id: int) -> HttpResponse:
-    assignment = js.assignment_for_assessor(user=request.user, entry_id=entry_id)
+    assignment = selectors.assignment_for_assessor(user=request.user, entry_id=entry_id)
     form = forms.RecuseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +192,7 @@ def assessment_recuse(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @sign_in_required
 def entry_promising(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = selectors.entry_for_member(user=request.user, entry_id=entry_id)
+    entry = challenge_selectors.entry_for_member(user=request.user, entry_id=entry_id)
     if entry.status != Entry.Status.UNSUCCESSFUL or not entry.feedback_released:
         raise Http404
     solution = getattr(entry, "promising_solution", None)
@@ -230,7 +229,7 @@ def entry_promising(request: HttpRequest, entry_id: int) -> HttpResponse:
 @sign_in_required
 @require_POST
 def entry_promising_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = selectors.entry_for_member(user=request.user, entry_id=entry_id)
+    entry = challenge_selectors.entry_for_member(user=request.user, entry_id=entry_id)
     services.promising_solution_opt_out(entry=entry, by=request.user)
     messages.success(
         request, "Your entry has been removed from the promising solutions"
@@ -242,7 +241,7 @@ def public_servant_required(view):
     @sign_in_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not js.can_browse_promising_solutions(request.user):
+        if not selectors.can_browse_promising_solutions(request.user):
             raise PermissionDenied("Promising solutions are for public servants")
         return view(request, *args, **kwargs)
 
@@ -251,7 +250,9 @@ def public_servant_required(view):
 
 @public_servant_required
 def promising_solutions(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(js.promising_solutions(), js.PROMISING_PAGE_SIZE)
+    paginator = Paginator(
+        selectors.promising_solutions(), selectors.PROMISING_PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

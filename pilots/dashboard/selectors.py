@@ -18,7 +18,7 @@ Definitions, shown to leads beside each figure:
   metric's target date (no measurement is expected then).
 
 Every function makes a fixed number of queries whatever the programme's size
-(tests/home/test_dashboard.py); the metric and overdue lists take one query, with the
+(tests/pilots/test_dashboard.py); the metric and overdue lists take one query, with the
 latest measurement of each metric read by a subquery rather than loaded in full.
 """
 
@@ -33,8 +33,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from challenges.models import ChallengePage, Entry
-from pilots import metrics as metric_maths
-from pilots.models import CaseStudyPage, Measurement, Metric, Pilot, PilotProposal
+
+from .. import metrics as metric_maths
+from ..models import CaseStudyPage, Measurement, Metric, Pilot, PilotProposal
 
 MEASUREMENT_GRACE_DAYS = 30
 LIST_LIMIT = 25  # rows of the off-track and overdue tables shown (the CSV has all)

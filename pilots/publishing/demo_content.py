@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from home.models import HomePage, LocalAuthorityArea, Organisation
 from home.services import page_ensure
 
-from .models import Pilot
+from ..models import Pilot
 from .pages import CaseStudyIndexPage, CaseStudyPage, PartnerIndexPage, PartnerPage
 
 T, A = Organisation.Type, LocalAuthorityArea

@@ -33,7 +33,7 @@ class CaseStudyIndexPage(RoutablePageMixin, Page):
         verbose_name = "case study index page"
 
     def get_context(self, request, *args, **kwargs):
-        from .page_selectors import case_study_index_context
+        from .selectors import case_study_index_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(case_study_index_context(index_page=self, params=request.GET))
@@ -41,7 +41,7 @@ class CaseStudyIndexPage(RoutablePageMixin, Page):
 
     @path("feed/", name="feed")
     def feed_route(self, request):
-        from .page_views import CaseStudyFeed
+        from .views import CaseStudyFeed
 
         return CaseStudyFeed(index_page=self)(request)
 
@@ -94,7 +94,7 @@ class CaseStudyPage(RoutablePageMixin, Page):
         verbose_name_plural = "case studies"
 
     def get_context(self, request, *args, **kwargs):
-        from .page_selectors import case_study_page_context
+        from .selectors import case_study_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(case_study_page_context(case_study=self))
@@ -103,25 +103,25 @@ class CaseStudyPage(RoutablePageMixin, Page):
     # Wagtail routes only paths of words and hyphens ending in "/", so no ".csv" here.
     @path("measurements/", name="csv")
     def csv_route(self, request):
-        from .page_views import case_study_csv_view
+        from .views import case_study_csv_view
 
         return case_study_csv_view(request, case_study=self)
 
     @path("contact/", name="contact")
     def contact_route(self, request):
-        from .page_views import case_study_contact_view
+        from .views import case_study_contact_view
 
         return case_study_contact_view(request, case_study=self)
 
     @path("contact/sent/", name="contact_sent")
     def contact_sent_route(self, request):
-        from .page_views import case_study_contact_sent_view
+        from .views import case_study_contact_sent_view
 
         return case_study_contact_sent_view(request, case_study=self)
 
     def search_document_fields(self) -> dict:
         """What the public search holds for this case study (see search.models)."""
-        from .page_selectors import case_study_search_document_fields
+        from .selectors import case_study_search_document_fields
 
         return case_study_search_document_fields(case_study=self)
 
@@ -142,7 +142,7 @@ class PartnerIndexPage(Page):
         verbose_name = "partner index page"
 
     def get_context(self, request, *args, **kwargs):
-        from .page_selectors import partner_index_context
+        from .selectors import partner_index_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(partner_index_context(index_page=self, params=request.GET))
@@ -184,7 +184,7 @@ class PartnerPage(Page):
         verbose_name = "partner page"
 
     def get_context(self, request, *args, **kwargs):
-        from .page_selectors import partner_page_context
+        from .selectors import partner_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(partner_page_context(partner=self))
@@ -192,6 +192,6 @@ class PartnerPage(Page):
 
     def search_document_fields(self) -> dict:
         """What the public search holds for this profile (see search.models)."""
-        from .page_selectors import partner_search_document_fields
+        from .selectors import partner_search_document_fields
 
         return partner_search_document_fields(partner=self)

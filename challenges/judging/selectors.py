@@ -25,7 +25,7 @@ from django.utils import timezone
 from home import roles
 from home.models import User
 
-from .models import (
+from ..models import (
     Assessment,
     AssessmentCriterion,
     Assignment,
@@ -39,14 +39,9 @@ from .models import (
     Judging,
     PromisingSolution,
 )
-from .selectors import is_programme_lead
 
 OUTLIER_POINTS = 20
 PROMISING_PAGE_SIZE = 20
-
-
-def is_assessor(user: User) -> bool:
-    return roles.is_assessor(user)
 
 
 def judging_of(*, challenge: ChallengePage) -> Judging:
@@ -687,9 +682,7 @@ def released_feedback_for(*, user: User) -> QuerySet[Entry]:
 
 def can_browse_promising_solutions(user: User) -> bool:
     """Signed-in public servants (members of a public or voluntary body) and leads."""
-    from pilots.selectors import user_is_public_servant
-
-    return user_is_public_servant(user=user) or is_programme_lead(user)
+    return roles.is_public_servant(user) or roles.is_programme_lead(user)
 
 
 def promising_solutions() -> QuerySet[PromisingSolution]:

@@ -1,0 +1,2 @@
+"""Judging of Urban Challenge entries: panels, conflicts, allocation, scoring,
+moderation, decisions and feedback."""

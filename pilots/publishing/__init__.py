@@ -1,0 +1,2 @@
+"""Publishing pilots: the case-study and partner pages, their finders, charts and
+filters."""

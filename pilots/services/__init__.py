@@ -1,0 +1,1 @@
+"""Writes for pilots, one module per entity: proposals, pilots, measurements, contacts."""

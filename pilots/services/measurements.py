@@ -1,0 +1,285 @@
+"""Measurements of a pilot's metrics: one at a time, or many from a CSV import (run in
+the background above a size)."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from ..models import (
+    ImportJob,
+    Measurement,
+    Metric,
+    Pilot,
+)
+from ..selectors import CSV_COLUMNS
+from .pilots import pilot_check_lead
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    metric: Metric,
+    period: datetime.date,
+    value: Decimal,
+    by,
+    note: str = "",
+    provisional: bool = False,
+) -> Measurement:
+    """Record one period's value. A period already recorded is refused."""
+    pilot_check_lead(pilot=metric.pilot, user=by)
+    if Measurement.objects.filter(metric=metric, period=period).exists():
+        raise ValidationError(
+            {"period": f"{metric.name} already has a value for {period:%B %Y}"}
+        )
+    measurement = Measurement(
+        metric=metric,
+        period=period,
+        value=value,
+        note=note,
+        provisional=provisional,
+        recorded_by=by,
+    )
+    measurement.full_clean()
+    measurement.save()
+    log(
+        instance=measurement,
+        action="wagtail.create",
+        user=by,
+        data={"pilot": metric.pilot_id},
+    )
+    return measurement
+
+
+# CSV import ---------------------------------------------------------------------------
+
+IMPORT_IN_BACKGROUND_ABOVE = 500  # rows; bigger files run as a Celery task
+PROGRESS_EVERY = 100  # rows between progress writes
+TRUE_VALUES = {"yes", "y", "true", "1"}
+FALSE_VALUES = {"no", "n", "false", "0", ""}
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    metric: Metric
+    period: datetime.date
+    value: Decimal
+    note: str
+    provisional: bool
+
+
+def _parse_period(text: str) -> datetime.date:
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _csv_rows(text: str):
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return reader
+
+
+def measurements_csv_count_rows(*, csv_text: str) -> int:
+    return sum(1 for _ in _csv_rows(csv_text))
+
+
+def measurements_csv_check(
+    *, pilot: Pilot, csv_text: str, on_progress=None
+) -> tuple[list[ParsedRow], list[dict]]:
+    """Check every row of a measurements CSV for one pilot; return (rows, errors).
+
+    Errors are `{"line": n, "message": ...}`, `n` being the file's line number (the
+    header is line 1). Checked: the header, unknown metric, a value that is not a
+    number, a bad date, a bad provisional flag, and a period given twice in the file
+    or already recorded.
+    """
+    reader = _csv_rows(csv_text)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS[:3] if c not in header]
+    if missing:
+        return [], [
+            {
+                "line": 1,
+                "message": "The first line must name the columns "
+                + ", ".join(CSV_COLUMNS)
+                + f" (missing: {', '.join(missing)})",
+            }
+        ]
+    reader.fieldnames = header
+    metrics = {m.name.strip().lower(): m for m in Metric.objects.filter(pilot=pilot)}
+    stored = set(
+        Measurement.objects.filter(metric__pilot=pilot).values_list(
+            "metric_id", "period"
+        )
+    )
+    seen: dict[tuple[int, datetime.date], int] = {}
+    rows: list[ParsedRow] = []
+    errors: list[dict] = []
+    line = 1
+    for count, raw in enumerate(reader, start=1):
+        # reader.line_num is the last physical line read: right for multi-line cells.
+        line = reader.line_num
+        row_errors = []
+        name = (raw.get("metric") or "").strip()
+        metric = metrics.get(name.lower())
+        if metric is None:
+            row_errors.append(f"unknown metric “{name}” for this pilot")
+        period = None
+        try:
+            period = _parse_period(raw.get("period") or "")
+        except ValueError:
+            row_errors.append(
+                f"“{(raw.get('period') or '').strip()}” is not a date "
+                "(use YYYY-MM-DD or YYYY-MM)"
+            )
+        value = None
+        value_text = (raw.get("value") or "").strip().replace(",", "")
+        try:
+            value = Decimal(value_text)
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            row_errors.append(f"“{value_text}” is not a number")
+        flag = (raw.get("provisional") or "").strip().lower()
+        if flag not in TRUE_VALUES | FALSE_VALUES:
+            row_errors.append(f"provisional must be yes or no, not “{flag}”")
+        if metric is not None and period is not None:
+            key = (metric.pk, period)
+            if key in seen:
+                row_errors.append(
+                    f"{metric.name} for {period:%B %Y} is also on line {seen[key]}"
+                )
+            elif key in stored:
+                row_errors.append(
+                    f"{metric.name} already has a value for {period:%B %Y}"
+                )
+            else:
+                seen[key] = line
+        if row_errors:
+            errors.append({"line": line, "message": "; ".join(row_errors)})
+        else:
+            rows.append(
+                ParsedRow(
+                    line=line,
+                    metric=metric,
+                    period=period,
+                    value=value,
+                    note=(raw.get("note") or "").strip(),
+                    provisional=flag in TRUE_VALUES,
+                )
+            )
+        if on_progress and count % PROGRESS_EVERY == 0:
+            on_progress(count)
+    if not rows and not errors:
+        errors.append({"line": line + 1, "message": "The file has no measurements"})
+    return rows, errors
+
+
+def _job_update(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def measurements_import_run(*, job: ImportJob) -> ImportJob:
+    """Check the whole file, then save every row in one transaction or none at all.
+
+    Progress (`rows_done`) is written outside the saving transaction so that a person
+    watching the job sees it move.
+    """
+    job = ImportJob.objects.select_related("pilot", "created_by").get(pk=job.pk)
+    if job.is_finished:
+        return job
+    _job_update(job, status=ImportJob.Status.RUNNING, rows_done=0, errors=[])
+    rows, errors = measurements_csv_check(
+        pilot=job.pilot,
+        csv_text=job.csv_text,
+        on_progress=lambda n: _job_update(job, rows_done=n),
+    )
+    if errors:
+        _job_update(
+            job,
+            status=ImportJob.Status.FAILED,
+            errors=errors,
+            rows_done=job.rows_total,
+            finished_at=timezone.now(),
+        )
+        return job
+    try:
+        with transaction.atomic():
+            Measurement.objects.bulk_create(
+                [
+                    Measurement(
+                        metric=r.metric,
+                        period=r.period,
+                        value=r.value,
+                        note=r.note,
+                        provisional=r.provisional,
+                        recorded_by=job.created_by,
+                    )
+                    for r in rows
+                ],
+                batch_size=500,
+            )
+            log(
+                instance=job.pilot,
+                action="pilots.measurements.import",
+                user=job.created_by,
+                data={"import_job": job.pk, "rows": len(rows)},
+            )
+    except IntegrityError:
+        _job_update(
+            job,
+            status=ImportJob.Status.FAILED,
+            errors=[
+                {
+                    "line": 1,
+                    "message": "Someone recorded some of these periods while the "
+                    "file was being checked; nothing was saved. Upload it again.",
+                }
+            ],
+            finished_at=timezone.now(),
+        )
+        return job
+    _job_update(
+        job,
+        status=ImportJob.Status.SUCCEEDED,
+        rows_done=len(rows),
+        rows_saved=len(rows),
+        finished_at=timezone.now(),
+    )
+    return job
+
+
+def measurements_import_start(
+    *, pilot: Pilot, by, csv_text: str, filename: str = ""
+) -> ImportJob:
+    """Store the file as an ImportJob; run it now, or as a Celery task when it is big."""
+    pilot_check_lead(pilot=pilot, user=by)
+    job = ImportJob.objects.create(
+        pilot=pilot,
+        created_by=by,
+        filename=filename[:200],
+        csv_text=csv_text,
+        rows_total=measurements_csv_count_rows(csv_text=csv_text),
+    )
+    if job.rows_total > IMPORT_IN_BACKGROUND_ABOVE:
+        from ..tasks import measurements_import_task
+
+        transaction.on_commit(lambda: measurements_import_task.delay(job_id=job.pk))
+        return job
+    return measurements_import_run(job=job)
+
+
+# Contacts and UK GDPR -----------------------------------------------------------------
