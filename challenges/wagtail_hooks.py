@@ -11,14 +11,23 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from home.audit import ExportAuditMixin
 from home.forms import add_service_errors
 from home.roles import is_programme_lead
 
 from . import services
-from .judging.admin import ConflictOfInterestViewSet, JudgingViewSet
+from .judging.admin import (
+    ConflictOfInterestViewSet,
+    JudgingViewSet,
+    ViewOnlyPermissionPolicy,
+)
 from .models import ChallengePage, Clarification, Entry
+
+# Entries are read-only here: list, inspect and export. Status and feedback change
+# only through the entry and judging services, which check the rules and audit.
+register_permission_policy(Entry, ViewOnlyPermissionPolicy(Entry))
 
 
 class ClarificationEditView(generic.EditView):
@@ -142,8 +151,7 @@ class EntryViewSet(ModelViewSet):
     list_display = ["title", "organisation", "challenge", "status", "submitted_at"]
     list_filter = ["challenge", "status"]
     search_fields = ["title", "summary"]
-    # Staff change only the judging outcome and the feedback; entrants write the rest.
-    form_fields = ["status", "feedback", "feedback_released"]
+    form_fields = ["status"]  # required by ModelViewSet; the policy lets nobody edit
     inspect_view_enabled = True
     inspect_view_fields = [
         "challenge",

@@ -461,7 +461,9 @@ class JudgingViewSet(ViewSet):
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Declarations change only through the assessor's own form (audited)."""
+    """Nobody, superusers included, adds, edits or deletes through the generic admin
+    screens: declarations change only through the assessor's own form, entries only
+    through the entry and judging services (both audited)."""
 
     def user_has_permission(self, user, action):
         return action == "view" and super().user_has_permission(user, action)
