@@ -14,7 +14,13 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import (
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    InspectView,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
@@ -27,9 +33,14 @@ from .selectors import pilots_admin_queryset
 from .services.contacts import contact_erase, contact_export
 from .services.pilots import pilot_create_from_proposal
 from .services.proposals import (
+    PROPOSAL_FIELDS,
     PROPOSAL_TRANSITIONS,
+    proposal_create,
     proposal_create_from_entry,
+    proposal_delete,
+    proposal_submit,
     proposal_transition,
+    proposal_update,
 )
 
 Status = PilotProposal.Status
@@ -68,11 +79,80 @@ class PilotViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class _ProposalFormSaving:
+    """The create and edit screens collect the form and save through the proposal
+    service, which decides who may change a proposal and when."""
+
+    def _service_input(self) -> dict:
+        data = self.form.cleaned_data
+        partners = []
+        for form in self.form.formsets["partners"].forms:
+            row = getattr(form, "cleaned_data", None)
+            if row and not row.get("DELETE") and row.get("organisation"):
+                partners.append((row["organisation"], row["role"]))
+        return {
+            "lead_organisation": data["lead_organisation"],
+            "fields": {name: data[name] for name in PROPOSAL_FIELDS if name in data},
+            "partners": partners,
+        }
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except (ValidationError, PermissionDenied) as error:
+            if isinstance(error, PermissionDenied):
+                error = ValidationError(str(error) or "You cannot change this proposal")
+            add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ProposalCreateView(_ProposalFormSaving, CreateView):
+    def save_instance(self):
+        return proposal_create(by=self.request.user, **self._service_input())
+
+
+class ProposalEditView(_ProposalFormSaving, EditView):
+    def save_instance(self):
+        return proposal_update(
+            proposal=self.object, by=self.request.user, **self._service_input()
+        )
+
+
+class ProposalDeleteView(DeleteView):
+    def form_valid(self, form):
+        try:
+            proposal_delete(proposal=self.object, by=self.request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(
+                self.request, " ".join(getattr(error, "messages", [])) or str(error)
+            )
+            return redirect("pilot_proposals:inspect", self.object.pk)
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+
 class ProposalInspectView(InspectView):
     @cached_property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
         proposal = self.object
+        if proposal.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+            submit_url = reverse("pilot_proposals:submit", args=[proposal.pk])
+            # Wagtail's action controller sends the click as a POST with the CSRF token.
+            buttons.append(
+                Button(
+                    "Submit proposal",
+                    url=submit_url,
+                    icon_name="mail",
+                    priority=4,
+                    attrs={
+                        "data-controller": "w-action",
+                        "data-action": "w-action#post",
+                        "data-w-action-url-value": submit_url,
+                    },
+                )
+            )
         if proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
             buttons.append(
                 Button(
@@ -141,6 +221,9 @@ class ProposalViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = ProposalInspectView
+    add_view_class = ProposalCreateView
+    edit_view_class = ProposalEditView
+    delete_view_class = ProposalDeleteView
     copy_view_enabled = False
 
     index_view_class = _index_view(
@@ -202,6 +285,24 @@ class ProposalViewSet(ModelViewSet):
             },
         )
 
+    def submit_view(self, request, pk):
+        """Send a draft (or a proposal sent back for changes) for review."""
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        proposal = get_object_or_404(PilotProposal, pk=pk)
+        try:
+            proposal_submit(proposal=proposal, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            text = (
+                " ".join(getattr(error, "messages", []))
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
+            messages.error(request, text or "This proposal cannot be submitted")
+        else:
+            messages.success(request, f"“{proposal}” has been submitted for review")
+        return redirect(self.get_url_name("inspect"), pk=pk)
+
     def create_from_entry_view(self, request, entry_pk):
         """A successful challenge entry becomes a draft proposal (the button is on the
         entry's inspect screen, in `challenges`)."""
@@ -221,6 +322,7 @@ class ProposalViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("review/<int:pk>/", self.review_view, name="review"),
+            path("submit/<int:pk>/", require_POST(self.submit_view), name="submit"),
             path("create-pilot/<int:pk>/", self.create_pilot_view, name="create_pilot"),
             path(
                 "from-entry/<int:entry_pk>/",

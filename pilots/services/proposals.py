@@ -79,6 +79,14 @@ def _proposal_set_partners(
         )
 
 
+def _acts_as_proposer(*, proposal: PilotProposal, by) -> bool:
+    """The person who raised it; for a proposal made from a challenge entry, also any
+    programme lead, completing it on behalf of the challenge holder."""
+    if proposal.created_by_id is not None and proposal.created_by_id == by.pk:
+        return True
+    return proposal.source_entry_id is not None and is_programme_lead(by)
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -114,13 +122,26 @@ def proposal_update(
     by,
     fields: dict,
     partners: list[tuple[Organisation, str]] | None = None,
+    lead_organisation: Organisation | None = None,
 ) -> PilotProposal:
-    """The proposer edits a draft, or a proposal sent back for changes."""
+    """The proposer edits a draft, or a proposal sent back for changes (for one made
+    from a challenge entry, a programme lead too). `lead_organisation`, if given, moves
+    it to another organisation under the same rule as `proposal_create`."""
     proposal = PilotProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.created_by_id != by.pk:
+    if not _acts_as_proposer(proposal=proposal, by=by):
         raise PermissionDenied("Only the person who raised a proposal can edit it")
     if not proposal.is_editable_by_proposer:
         raise ValidationError("This proposal can no longer be changed")
+    if (
+        lead_organisation is not None
+        and lead_organisation.pk != proposal.lead_organisation_id
+    ):
+        if (
+            not is_programme_lead(by)
+            and not lead_organisation.memberships.filter(user=by).exists()
+        ):
+            raise PermissionDenied("You can only propose for your own organisation")
+        proposal.lead_organisation = lead_organisation
     for name, value in fields.items():
         if name not in PROPOSAL_FIELDS:
             raise ValueError(f"Not a proposal field: {name}")
@@ -131,6 +152,19 @@ def proposal_update(
         _proposal_set_partners(proposal=proposal, partners=partners)
     log(instance=proposal, action="wagtail.edit", user=by)
     return proposal
+
+
+@transaction.atomic
+def proposal_delete(*, proposal: PilotProposal, by) -> None:
+    """Only a draft can be deleted, by whoever may edit it; anything sent for review
+    stays on the record."""
+    proposal = PilotProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not _acts_as_proposer(proposal=proposal, by=by):
+        raise PermissionDenied("Only the person who raised a proposal can delete it")
+    if proposal.status != Status.DRAFT:
+        raise ValidationError("Only a draft proposal can be deleted")
+    log(instance=proposal, action="wagtail.delete", user=by)
+    proposal.delete()
 
 
 def proposal_create_from_entry_fields(
@@ -264,7 +298,7 @@ def proposal_transition(
             f"A proposal cannot go from {Status(current).label.lower()} to "
             f"{Status(to).label.lower() if to in Status.values else to}"
         )
-    if who == "proposer" and proposal.created_by_id != by.pk:
+    if who == "proposer" and not _acts_as_proposer(proposal=proposal, by=by):
         raise PermissionDenied("Only the person who raised the proposal can submit it")
     if who == "lead" and not is_programme_lead(by):
         raise PermissionDenied("Only programme leads review proposals")
