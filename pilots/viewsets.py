@@ -31,6 +31,7 @@ from home.forms import add_service_errors
 from .models import Contact, ImportJob, Measurement, Metric, Pilot, PilotProposal
 from .selectors import pilots_admin_queryset
 from .services.contacts import contact_erase, contact_export
+from .services.measurements import measurement_record, measurement_update
 from .services.pilots import pilot_create_from_proposal
 from .services.proposals import (
     PROPOSAL_FIELDS,
@@ -346,6 +347,36 @@ class MetricViewSet(ModelViewSet):
     index_view_class = _index_view(lambda: Metric.objects.select_related("pilot"))
 
 
+class _ServiceErrorsMixin:
+    """A service's ValidationError from save_instance goes beside the form's fields."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class MeasurementCreateView(_ServiceErrorsMixin, CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return measurement_record(
+            metric=data["metric"],
+            period=data["period"],
+            value=data["value"],
+            note=data.get("note", ""),
+            provisional=data.get("provisional", False),
+            by=self.request.user,
+        )
+
+
+class MeasurementEditView(_ServiceErrorsMixin, EditView):
+    def save_instance(self):
+        return measurement_update(measurement=self.form.instance, by=self.request.user)
+
+
 class MeasurementViewSet(ModelViewSet):
     model = Measurement
     icon = "date"
@@ -360,6 +391,8 @@ class MeasurementViewSet(ModelViewSet):
     index_view_class = _index_view(
         lambda: Measurement.objects.select_related("metric__pilot")
     )
+    add_view_class = MeasurementCreateView
+    edit_view_class = MeasurementEditView
 
 
 class ContactInspectView(InspectView):

@@ -319,6 +319,10 @@ CHALLENGES_RATE_LIMITS = {
 }
 # Case studies (issue 6): messages to a pilot lead per client IP (django-ratelimit).
 PILOTS_RATE_CONTACT_LEAD = env("PILOTS_RATE_CONTACT_LEAD", default="5/h")
+# Months after a pilot ends during which its measurements may still be recorded.
+MEASUREMENT_EVALUATION_WINDOW_MONTHS = env.int(
+    "MEASUREMENT_EVALUATION_WINDOW_MONTHS", default=12
+)
 
 
 # Open data (issue 9): the API and downloads' rate limit per client, and 360Giving ids.

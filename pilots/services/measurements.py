@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,51 @@ from ..selectors import CSV_COLUMNS
 from .pilots import pilot_check_lead
 
 
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` after `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def measurement_period_check(
+    *, pilot: Pilot, period: datetime.date, today: datetime.date | None = None
+) -> None:
+    """Refuse a period that cannot have been measured yet or lies outside the pilot.
+
+    A period is a month (stored as its first day). Refused: a month that has not
+    started yet (the current month is accepted, as a running or provisional figure);
+    a month before the month of the pilot's start date; a month more than
+    MEASUREMENT_EVALUATION_WINDOW_MONTHS after the month the pilot ended (its actual
+    end date, else its planned end date). Without a start or end date that side is
+    open. Raises ValidationError keyed on "period".
+    """
+    today = today or timezone.localdate()
+    month = period.replace(day=1)
+    if month > today.replace(day=1):
+        raise ValidationError(
+            {
+                "period": f"{month:%B %Y} has not started yet: a month can be "
+                "recorded from its first day"
+            }
+        )
+    if pilot.start_date and month < pilot.start_date.replace(day=1):
+        raise ValidationError(
+            {
+                "period": f"{month:%B %Y} is before the pilot started "
+                f"({pilot.start_date:%B %Y})"
+            }
+        )
+    end = pilot.actual_end_date or pilot.planned_end_date
+    window = settings.MEASUREMENT_EVALUATION_WINDOW_MONTHS
+    if end and month > _add_months(end, window):
+        raise ValidationError(
+            {
+                "period": f"{month:%B %Y} is more than {window} months after the "
+                f"pilot ended ({end:%B %Y})"
+            }
+        )
+
+
 @transaction.atomic
 def measurement_record(
     *,
@@ -32,8 +78,10 @@ def measurement_record(
     note: str = "",
     provisional: bool = False,
 ) -> Measurement:
-    """Record one period's value. A period already recorded is refused."""
+    """Record one period's value. A period already recorded, or outside what
+    `measurement_period_check` allows, is refused."""
     pilot_check_lead(pilot=metric.pilot, user=by)
+    measurement_period_check(pilot=metric.pilot, period=period)
     if Measurement.objects.filter(metric=metric, period=period).exists():
         raise ValidationError(
             {"period": f"{metric.name} already has a value for {period:%B %Y}"}
@@ -53,6 +101,34 @@ def measurement_record(
         action="wagtail.create",
         user=by,
         data={"pilot": metric.pilot_id},
+    )
+    return measurement
+
+
+@transaction.atomic
+def measurement_update(*, measurement: Measurement, by) -> Measurement:
+    """Save changes to a measurement (the admin's edit screen), under the same rules as
+    `measurement_record`."""
+    pilot_check_lead(pilot=measurement.metric.pilot, user=by)
+    measurement_period_check(pilot=measurement.metric.pilot, period=measurement.period)
+    if (
+        Measurement.objects.filter(metric=measurement.metric, period=measurement.period)
+        .exclude(pk=measurement.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "period": f"{measurement.metric.name} already has a value for "
+                f"{measurement.period:%B %Y}"
+            }
+        )
+    measurement.full_clean()
+    measurement.save()
+    log(
+        instance=measurement,
+        action="wagtail.edit",
+        user=by,
+        data={"pilot": measurement.metric.pilot_id},
     )
     return measurement
 
@@ -101,8 +177,8 @@ def measurements_csv_check(
 
     Errors are `{"line": n, "message": ...}`, `n` being the file's line number (the
     header is line 1). Checked: the header, unknown metric, a value that is not a
-    number, a bad date, a bad provisional flag, and a period given twice in the file
-    or already recorded.
+    number, a bad date, a bad provisional flag, a period given twice in the file or
+    already recorded, and a period `measurement_period_check` refuses.
     """
     reader = _csv_rows(csv_text)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -127,6 +203,7 @@ def measurements_csv_check(
     rows: list[ParsedRow] = []
     errors: list[dict] = []
     line = 1
+    today = timezone.localdate()
     for count, raw in enumerate(reader, start=1):
         # reader.line_num is the last physical line read: right for multi-line cells.
         line = reader.line_num
@@ -143,6 +220,11 @@ def measurements_csv_check(
                 f"“{(raw.get('period') or '').strip()}” is not a date "
                 "(use YYYY-MM-DD or YYYY-MM)"
             )
+        if period is not None:
+            try:
+                measurement_period_check(pilot=pilot, period=period, today=today)
+            except ValidationError as error:
+                row_errors.extend(error.messages)
         value = None
         value_text = (raw.get("value") or "").strip().replace(",", "")
         try:
