@@ -433,6 +433,20 @@ class Entry(models.Model):
     DECIDED = (Status.SHORTLISTED, Status.SUCCESSFUL, Status.UNSUCCESSFUL)
     FINAL = (Status.SUCCESSFUL, Status.UNSUCCESSFUL)
 
+    # The entry rules that the services, the entry screens and the templates share.
+    @property
+    def is_editable(self) -> bool:
+        """A draft can be changed (and submitted) while its challenge is open."""
+        return self.status == self.Status.DRAFT and self.challenge.is_open
+
+    @property
+    def can_withdraw(self) -> bool:
+        """A draft or a submitted entry can be withdrawn until the challenge closes."""
+        return (
+            self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
+            and self.challenge.is_open
+        )
+
     @property
     def entrant_status(self) -> str:
         """The status the entering organisation sees: the panel's decision only once

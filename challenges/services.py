@@ -299,13 +299,14 @@ def _require_member(*, entry: Entry, user: User) -> None:
 
 
 def _require_editable(entry: Entry) -> None:
+    if entry.is_editable:
+        return
     if entry.status != Entry.Status.DRAFT:
         raise ValidationError("Only a draft entry can be changed", code="not_draft")
-    if entry.challenge.status != ChallengeStatus.OPEN:
-        raise ValidationError(
-            "This challenge has closed: the entry can no longer be changed",
-            code="closed",
-        )
+    raise ValidationError(
+        "This challenge has closed: the entry can no longer be changed",
+        code="closed",
+    )
 
 
 @transaction.atomic
@@ -473,10 +474,7 @@ def entry_submit(
         return entry  # a double click: already done
     if entry.status != Entry.Status.DRAFT:
         raise ValidationError("Only a draft entry can be submitted", code="not_draft")
-    if (
-        entry.challenge.status != ChallengeStatus.OPEN
-        or timezone.now() >= entry.challenge.closes_at
-    ):
+    if not entry.is_editable:
         raise ValidationError(
             "Entries for this challenge have closed: your draft has been kept",
             code="closed",
@@ -524,12 +522,13 @@ def entry_withdraw(*, entry: Entry, by: User) -> Entry:
     _require_member(entry=entry, user=by)
     if entry.status == Entry.Status.WITHDRAWN:
         return entry
-    if entry.status not in (Entry.Status.DRAFT, Entry.Status.SUBMITTED):
+    if not entry.can_withdraw:
+        if entry.status in (Entry.Status.DRAFT, Entry.Status.SUBMITTED):
+            raise ValidationError(
+                "Entries can be withdrawn only before the challenge closes",
+                code="closed",
+            )
         raise ValidationError("This entry can no longer be withdrawn", code="judging")
-    if entry.challenge.status != ChallengeStatus.OPEN:
-        raise ValidationError(
-            "Entries can be withdrawn only before the challenge closes", code="closed"
-        )
     entry.status = Entry.Status.WITHDRAWN
     entry.withdrawn_at = timezone.now()
     entry.save()

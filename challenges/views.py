@@ -368,7 +368,7 @@ def entry_step(request: HttpRequest, entry_id: int, step: str) -> HttpResponse:
     form = form_class(
         request.POST if request.method == "POST" else None, initial=initial, **kwargs
     )
-    editable = entry.status == Entry.Status.DRAFT and entry.challenge.is_open
+    editable = entry.is_editable
     if request.method == "POST":
         if not editable:
             form.is_valid()
@@ -439,7 +439,7 @@ def entry_attachments(request: HttpRequest, entry_id: int) -> HttpResponse:
             "challenge": entry.challenge,
             "form": form,
             "attachments": entry.attachments.all(),
-            "editable": entry.status == Entry.Status.DRAFT and entry.challenge.is_open,
+            "editable": entry.is_editable,
             "flash": messages.get_messages(request),
         },
     )

@@ -460,6 +460,27 @@ class EntryViewTests:
             and entry.title == COMPLETE_PARTS["title"]
         )
 
+    def test_closed_draft_says_it_can_no_longer_change(
+        self, client, challenge, startup
+    ):
+        _, user = startup
+        client.force_login(user)
+        entry = _complete(challenge, user)
+        open_page = client.get(reverse("entry_detail", args=[entry.pk])).content
+        assert b"come back at any time" in open_page
+        assert b"Withdraw this entry" in open_page
+        closes = timezone.now() + timedelta(minutes=1)
+        ChallengePage.objects.filter(pk=challenge.pk).update(
+            closes_at=closes, questions_close_at=closes
+        )
+        with freeze_time(closes + timedelta(minutes=5)):
+            detail = client.get(reverse("entry_detail", args=[entry.pk])).content
+            answers = client.get(reverse("entry_submit", args=[entry.pk])).content
+        assert b"This draft was not submitted and can no longer be changed" in detail
+        assert b"come back at any time" not in detail
+        assert b"Withdraw this entry" not in detail
+        assert b"Submit entry" not in answers and b">Change<" not in answers
+
     def test_missing_declarations_shown_beside_the_boxes(
         self, client, challenge, startup
     ):
