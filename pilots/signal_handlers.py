@@ -5,10 +5,13 @@ once the transaction commits. Registered in `PilotsConfig.ready()`."""
 
 from django.db import transaction
 
+from search.tasks import search_document_update_task
+
+from .models import Pilot
+from .publishing.pages import CaseStudyPage, PartnerPage
+
 
 def _queue(page_ids) -> None:
-    from search.tasks import search_document_update_task
-
     for page_id in page_ids:
         transaction.on_commit(
             lambda page_id=page_id: search_document_update_task.delay(page_id=page_id)
@@ -16,8 +19,6 @@ def _queue(page_ids) -> None:
 
 
 def _case_studies_of(pilot_id) -> list[int]:
-    from .publishing.pages import CaseStudyPage
-
     return list(
         CaseStudyPage.objects.live()
         .filter(pilot_id=pilot_id)
@@ -28,8 +29,6 @@ def _case_studies_of(pilot_id) -> list[int]:
 def pilot_changed(sender, instance, **kwargs) -> None:
     """A pilot, or one of its partners (`pilot_id`) or themes (`content_object_id`),
     was saved or deleted."""
-    from .models import Pilot
-
     if isinstance(instance, Pilot):
         pilot_id = instance.pk
     else:
@@ -41,8 +40,6 @@ def pilot_changed(sender, instance, **kwargs) -> None:
 
 
 def organisation_changed(sender, instance, **kwargs) -> None:
-    from .publishing.pages import PartnerPage
-
     _queue(
         PartnerPage.objects.live()
         .filter(organisation_id=instance.pk)

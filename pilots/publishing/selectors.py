@@ -32,6 +32,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
+from challenges.models import ChallengePage
 from home.models import LabSettings, LocalAuthorityArea, Organisation
 from home.structured_data import (
     OGL_URL,
@@ -40,6 +41,7 @@ from home.structured_data import (
     json_ld_script,
     organisation_json_ld,
 )
+from search.services import query_from_params, search
 
 from ..metrics import (
     CLEAR_SHARE_OF_BASELINE,
@@ -197,8 +199,6 @@ def _filter_choices() -> dict:
 
 def _text_matches(text: str) -> list[int] | None:
     """Page ids of the case studies the search service finds for the text."""
-    from search.services import query_from_params, search
-
     # Double quotes are dropped: the database backend turns some texts with them
     # (e.g. 00") into invalid SQLite full-text syntax. The words still match.
     query = query_from_params({"q": text.replace('"', " ")})
@@ -640,8 +640,6 @@ def partner_index_context(*, index_page: PartnerIndexPage, params: QueryDict) ->
 
 
 def partner_page_context(*, partner: PartnerPage) -> dict:
-    from challenges.models import ChallengePage
-
     organisation = partner.organisation
     involving = Q(lead_organisation=organisation) | Q(
         partners__organisation=organisation
