@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from challenges.models import Entry
 from home.models import Organisation, OrganisationMembership
 
 from .models import (
@@ -24,6 +25,9 @@ from .models import (
     ProposalPartner,
 )
 from .publishing.demo_content import load as load_pages
+from .services.contacts import contact_create
+from .services.metrics import metric_create
+from .services.proposals import proposal_create_from_entry, proposal_submit
 
 P = Pilot.Status
 LB = Contact.LawfulBasis
@@ -821,24 +825,23 @@ def _month(start: tuple[int, int], offset: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def _contacts() -> dict[str, Contact]:
+def _contacts(lead) -> dict[str, Contact]:
     User = get_user_model()
     contacts = {}
     for key, name, job, org, email, phone, basis, public in CONTACTS:
-        contact, _ = Contact.objects.get_or_create(
+        contact = Contact.objects.filter(email=email).first() or contact_create(
+            by=lead,
             email=email,
-            defaults={
-                "name": name,
-                "job_title": job,
-                "organisation": _org(org),
-                "phone": phone,
-                "lawful_basis": basis,
-                "lawful_basis_recorded_at": timezone.make_aware(
-                    datetime.datetime(2025, 1, 6, 9, 30)
-                ),
-                "is_public": public,
-                "user": User.objects.filter(email=email).first(),
-            },
+            name=name,
+            job_title=job,
+            organisation=_org(org),
+            phone=phone,
+            lawful_basis=basis,
+            lawful_basis_recorded_at=timezone.make_aware(
+                datetime.datetime(2025, 1, 6, 9, 30)
+            ),
+            is_public=public,
+            user=User.objects.filter(email=email).first(),
         )
         contacts[key] = contact
     return contacts
@@ -875,7 +878,7 @@ def _measurements(metric: Metric, spec: dict, rng: random.Random) -> None:
     Measurement.objects.bulk_create(rows)
 
 
-def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng) -> Pilot:
+def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng, lead) -> Pilot:
     start = _month(spec["start"], 0)
     months = spec["months"]
     ended = spec["status"] in (P.COMPLETED, P.STOPPED)
@@ -938,18 +941,21 @@ def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng) -> Pilot:
     target_date = _month(spec["start"], runway)
     for m in spec["metrics"]:
         name, unit, ascending, baseline, target, _decimals, definition, source = m
-        metric = Metric.objects.create(
-            pilot=pilot,
-            name=name,
-            unit=unit,
-            ascending=ascending,
-            baseline_value=Decimal(str(baseline)),
-            baseline_date=baseline_date,
-            target_value=Decimal(str(target)),
-            target_date=target_date,
-            definition=definition,
-            data_source=source,
-            owner=pilot.lead_contact,
+        metric = metric_create(
+            by=lead,
+            fields={
+                "pilot": pilot,
+                "name": name,
+                "unit": unit,
+                "ascending": ascending,
+                "baseline_value": Decimal(str(baseline)),
+                "baseline_date": baseline_date,
+                "target_value": Decimal(str(target)),
+                "target_date": target_date,
+                "definition": definition,
+                "data_source": source,
+                "owner": pilot.lead_contact,
+            },
         )
         _measurements(metric, {**spec, "metric": m}, rng)
     return pilot
@@ -1023,6 +1029,25 @@ def _proposals(officer, lead) -> dict[str, PilotProposal]:
     return made
 
 
+# The successful Urban Challenge entry the demo takes on to a pilot proposal, so the
+# pipeline shows a proposal grown from a challenge entry.
+ENTRY_FOR_PROPOSAL = "Risk model for home fire safety visits"
+
+
+def _proposal_from_entry(lead) -> PilotProposal | None:
+    """A programme lead makes a proposal from a successful entry and submits it, through
+    the same services as the admin's "Create a pilot proposal" button."""
+    entry = Entry.objects.filter(
+        title=ENTRY_FOR_PROPOSAL, status=Entry.Status.SUCCESSFUL
+    ).first()
+    if entry is None:
+        return None
+    proposal = proposal_create_from_entry(entry=entry, by=lead)
+    if proposal.status == PilotProposal.Status.DRAFT:
+        proposal = proposal_submit(proposal=proposal, by=lead)
+    return proposal
+
+
 def load(stdout) -> None:
     rng = random.Random(2026)
     User = get_user_model()
@@ -1033,10 +1058,11 @@ def load(stdout) -> None:
         OrganisationMembership.objects.get_or_create(
             organisation=sandwell, user=officer
         )
-    contacts = _contacts()
+    contacts = _contacts(lead)
     proposals = _proposals(officer, lead)
+    _proposal_from_entry(lead)
     for spec in PILOTS:
-        _pilot(spec, contacts, proposals.get(spec["title"]), rng)
+        _pilot(spec, contacts, proposals.get(spec["title"]), rng, lead)
     stdout.write(
         f"{Pilot.objects.count()} pilots, {Metric.objects.count()} metrics, "
         f"{Measurement.objects.count()} measurements, {Contact.objects.count()} contacts "

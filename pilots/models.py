@@ -395,7 +395,7 @@ class Pilot(index.Indexed, ClusterableModel):
         FieldPanel("title"),
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("lead_organisation"), FieldPanel("lead_contact")]),
-        FieldPanel("status"),
+        # No status here: it moves with the workflow buttons (`pilot_transition`).
         FieldRowPanel(
             [
                 FieldPanel("start_date"),

@@ -1,13 +1,16 @@
 """Staff screens: Wagtail ModelViewSets for pilots, proposals, metrics, measurements,
-contacts and imports, grouped under one "Pilots" menu. Workflow moves, pilot creation
-and GDPR actions are views here that call the services, never the ORM directly."""
+contacts and imports, grouped under one "Pilots" menu. Every create, edit and delete
+screen saves through the services (`ServiceFormMixin`, `ServiceDeleteView`), and so do
+the workflow moves, pilot creation and GDPR actions, shown as header buttons on the
+record; imports are only listed and inspected (they are made by uploading a CSV)."""
 
 import json
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,9 +33,25 @@ from home.forms import add_service_errors
 
 from .models import Contact, ImportJob, Measurement, Metric, Pilot, PilotProposal
 from .selectors import pilots_admin_queryset
-from .services.contacts import contact_erase, contact_export
+from .services.contacts import (
+    CONTACT_FIELDS,
+    contact_create,
+    contact_delete,
+    contact_erase,
+    contact_export,
+    contact_update,
+)
 from .services.measurements import measurement_record, measurement_update
-from .services.pilots import pilot_create_from_proposal
+from .services.metrics import METRIC_FIELDS, metric_create, metric_delete, metric_update
+from .services.pilots import (
+    PILOT_FIELDS,
+    PILOT_TRANSITIONS,
+    pilot_create,
+    pilot_create_from_proposal,
+    pilot_delete,
+    pilot_transition,
+    pilot_update,
+)
 from .services.proposals import (
     PROPOSAL_FIELDS,
     PROPOSAL_TRANSITIONS,
@@ -47,6 +66,87 @@ from .services.proposals import (
 Status = PilotProposal.Status
 
 
+def _error_text(error: ValidationError | PermissionDenied, default: str) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages) or default
+    return str(error) or default
+
+
+class ServiceFormMixin:
+    """For create and edit views whose `save_instance` calls a service: a
+    ValidationError or PermissionDenied it raises goes beside the form's fields (its
+    field errors on those fields, the rest above the form), nothing is saved, and the
+    form is shown again."""
+
+    refused_message = "This change cannot be made"
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except (ValidationError, PermissionDenied) as error:
+            if isinstance(error, PermissionDenied):
+                error = ValidationError(_error_text(error, self.refused_message))
+            add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ServiceDeleteView(DeleteView):
+    """A delete view that asks a service (`delete_instance`) to delete the record; a
+    refusal is shown as an error message on the record's inspect (or edit) screen."""
+
+    inspect_url_name = None
+    refused_message = "This record cannot be deleted"
+
+    def delete_instance(self) -> None:
+        raise NotImplementedError
+
+    def get_refused_url(self) -> str:
+        name = self.inspect_url_name or self.edit_url_name
+        return reverse(name, args=[self.object.pk])
+
+    def form_valid(self, form):
+        success_url = self.get_success_url()
+        try:
+            with transaction.atomic():
+                self.delete_instance()
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(self.request, _error_text(error, self.refused_message))
+            return redirect(self.get_refused_url())
+        messages.success(self.request, self.get_success_message())
+        hook_response = self.run_after_hook()
+        if hook_response is not None:
+            return hook_response
+        return HttpResponseRedirect(success_url)
+
+
+def _inline_rows(form, name: str, columns: list[str]) -> list[dict]:
+    """The kept rows of an inline panel's formset, as dicts of `columns`; blank extra
+    rows and rows marked for deletion are left out."""
+    rows = []
+    for row_form in form.formsets[name].forms:
+        row = getattr(row_form, "cleaned_data", None)
+        if row and not row.get("DELETE") and row.get(columns[0]):
+            rows.append({c: row.get(c) for c in columns})
+    return rows
+
+
+def _confirm_post_button(label: str, url: str, icon: str, priority: int) -> Button:
+    """A header button that sends a POST (Wagtail's action controller adds the CSRF
+    token)."""
+    return Button(
+        label,
+        url=url,
+        icon_name=icon,
+        priority=priority,
+        attrs={
+            "data-controller": "w-action",
+            "data-action": "w-action#post",
+            "data-w-action-url-value": url,
+        },
+    )
+
+
 def _index_view(queryset):
     """An index view whose rows come with their relations joined (no N+1)."""
 
@@ -59,12 +159,70 @@ def _index_view(queryset):
 
 PilotIndexView = _index_view(pilots_admin_queryset)
 
+PilotStatus = Pilot.Status
+# The header button for each move of a pilot's life.
+PILOT_TRANSITION_BUTTONS = {
+    PilotStatus.RUNNING: ("Start the pilot", "arrow-right"),
+    PilotStatus.EVALUATING: ("Start the evaluation", "tasks"),
+    PilotStatus.COMPLETED: ("Mark as completed", "success"),
+    PilotStatus.STOPPED: ("Stop the pilot", "cross"),
+}
+
+
+class _PilotFormSaving(ServiceFormMixin):
+    def _service_input(self) -> dict:
+        data = self.form.cleaned_data
+        partners = _inline_rows(self.form, "partners", ["organisation", "role"])
+        return {
+            "fields": {name: data[name] for name in PILOT_FIELDS if name in data},
+            "partners": [(r["organisation"], r["role"]) for r in partners],
+            "milestones": _inline_rows(
+                self.form, "milestones", ["title", "planned_date", "done_date"]
+            ),
+            "themes": list(data["themes"]) if "themes" in data else None,
+            "adopters": list(data["adopters"]) if "adopters" in data else None,
+        }
+
+
+class PilotCreateView(_PilotFormSaving, CreateView):
+    def save_instance(self):
+        return pilot_create(by=self.request.user, **self._service_input())
+
+
+class PilotEditView(_PilotFormSaving, EditView):
+    def save_instance(self):
+        return pilot_update(
+            pilot=self.object, by=self.request.user, **self._service_input()
+        )
+
+
+class PilotDeleteView(ServiceDeleteView):
+    def delete_instance(self):
+        pilot_delete(pilot=self.object, by=self.request.user)
+
+
+class PilotInspectView(InspectView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if not self.permission_policy.user_has_permission(self.request.user, "change"):
+            return buttons
+        for i, to in enumerate(PILOT_TRANSITIONS.get(self.object.status, [])):
+            label, icon = PILOT_TRANSITION_BUTTONS[to]
+            url = reverse("pilots_pilot:transition", args=[self.object.pk, to])
+            buttons.append(Button(label, url=url, icon_name=icon, priority=4 + i))
+        return buttons
+
 
 class PilotViewSet(ModelViewSet):
     model = Pilot
     icon = "site"
     menu_label = "Pilots"
     index_view_class = PilotIndexView
+    add_view_class = PilotCreateView
+    edit_view_class = PilotEditView
+    delete_view_class = PilotDeleteView
+    inspect_view_class = PilotInspectView
     list_display = [
         "title",
         "lead_organisation",
@@ -79,10 +237,54 @@ class PilotViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
 
+    def transition_view(self, request, pk, to):
+        """Confirm, then make, one move of the pilot's life (`pilot_transition`)."""
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        pilot = get_object_or_404(Pilot, pk=pk)
+        if to not in PILOT_TRANSITION_BUTTONS:
+            raise Http404("No such status")
+        inspect_url = reverse(self.get_url_name("inspect"), args=[pk])
+        if request.method == "POST":
+            try:
+                pilot = pilot_transition(pilot=pilot, to=to, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(
+                    request, _error_text(error, "The pilot's status cannot change")
+                )
+            else:
+                messages.success(
+                    request, f"“{pilot}” is now {pilot.get_status_display().lower()}"
+                )
+            return redirect(inspect_url)
+        return TemplateResponse(
+            request,
+            "pilots/admin/pilot_transition.html",
+            {
+                "pilot": pilot,
+                "action": PILOT_TRANSITION_BUTTONS[to][0],
+                "to": PilotStatus(to).label.lower(),
+                "ends": to in (PilotStatus.COMPLETED, PilotStatus.STOPPED),
+                "header_icon": self.icon,
+                "inspect_url": inspect_url,
+            },
+        )
 
-class _ProposalFormSaving:
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "transition/<int:pk>/<str:to>/",
+                self.transition_view,
+                name="transition",
+            ),
+        ]
+
+
+class _ProposalFormSaving(ServiceFormMixin):
     """The create and edit screens collect the form and save through the proposal
     service, which decides who may change a proposal and when."""
+
+    refused_message = "You cannot change this proposal"
 
     def _service_input(self) -> dict:
         data = self.form.cleaned_data
@@ -97,16 +299,6 @@ class _ProposalFormSaving:
             "partners": partners,
         }
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except (ValidationError, PermissionDenied) as error:
-            if isinstance(error, PermissionDenied):
-                error = ValidationError(str(error) or "You cannot change this proposal")
-            add_service_errors(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
 
 class ProposalCreateView(_ProposalFormSaving, CreateView):
     def save_instance(self):
@@ -120,17 +312,11 @@ class ProposalEditView(_ProposalFormSaving, EditView):
         )
 
 
-class ProposalDeleteView(DeleteView):
-    def form_valid(self, form):
-        try:
-            proposal_delete(proposal=self.object, by=self.request.user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(
-                self.request, " ".join(getattr(error, "messages", [])) or str(error)
-            )
-            return redirect("pilot_proposals:inspect", self.object.pk)
-        messages.success(self.request, self.get_success_message())
-        return redirect(self.get_success_url())
+class ProposalDeleteView(ServiceDeleteView):
+    refused_message = "This proposal cannot be deleted"
+
+    def delete_instance(self):
+        proposal_delete(proposal=self.object, by=self.request.user)
 
 
 class ProposalInspectView(InspectView):
@@ -140,19 +326,8 @@ class ProposalInspectView(InspectView):
         proposal = self.object
         if proposal.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
             submit_url = reverse("pilot_proposals:submit", args=[proposal.pk])
-            # Wagtail's action controller sends the click as a POST with the CSRF token.
             buttons.append(
-                Button(
-                    "Submit proposal",
-                    url=submit_url,
-                    icon_name="mail",
-                    priority=4,
-                    attrs={
-                        "data-controller": "w-action",
-                        "data-action": "w-action#post",
-                        "data-w-action-url-value": submit_url,
-                    },
-                )
+                _confirm_post_button("Submit proposal", submit_url, "mail", 4)
             )
         if proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
             buttons.append(
@@ -333,10 +508,34 @@ class ProposalViewSet(ModelViewSet):
         ]
 
 
+def _metric_fields(form) -> dict:
+    return {n: form.cleaned_data[n] for n in METRIC_FIELDS if n in form.cleaned_data}
+
+
+class MetricCreateView(ServiceFormMixin, CreateView):
+    def save_instance(self):
+        return metric_create(by=self.request.user, fields=_metric_fields(self.form))
+
+
+class MetricEditView(ServiceFormMixin, EditView):
+    def save_instance(self):
+        return metric_update(
+            metric=self.object, by=self.request.user, fields=_metric_fields(self.form)
+        )
+
+
+class MetricDeleteView(ServiceDeleteView):
+    def delete_instance(self):
+        metric_delete(metric=self.object, by=self.request.user)
+
+
 class MetricViewSet(ModelViewSet):
     model = Metric
     icon = "table"
     menu_label = "Metrics"
+    add_view_class = MetricCreateView
+    edit_view_class = MetricEditView
+    delete_view_class = MetricDeleteView
     list_display = ["name", "pilot", "unit", "ascending", "target_value"]
     list_filter = ["ascending", "frequency", "pilot"]
     search_fields = ["name", "definition"]
@@ -347,19 +546,7 @@ class MetricViewSet(ModelViewSet):
     index_view_class = _index_view(lambda: Metric.objects.select_related("pilot"))
 
 
-class _ServiceErrorsMixin:
-    """A service's ValidationError from save_instance goes beside the form's fields."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-
-
-class MeasurementCreateView(_ServiceErrorsMixin, CreateView):
+class MeasurementCreateView(ServiceFormMixin, CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return measurement_record(
@@ -372,7 +559,7 @@ class MeasurementCreateView(_ServiceErrorsMixin, CreateView):
         )
 
 
-class MeasurementEditView(_ServiceErrorsMixin, EditView):
+class MeasurementEditView(ServiceFormMixin, EditView):
     def save_instance(self):
         return measurement_update(measurement=self.form.instance, by=self.request.user)
 
@@ -419,10 +606,34 @@ class ContactInspectView(InspectView):
         return buttons
 
 
+def _contact_fields(form) -> dict:
+    return {n: form.cleaned_data[n] for n in CONTACT_FIELDS if n in form.cleaned_data}
+
+
+class ContactCreateView(ServiceFormMixin, CreateView):
+    def save_instance(self):
+        return contact_create(by=self.request.user, **_contact_fields(self.form))
+
+
+class ContactEditView(ServiceFormMixin, EditView):
+    def save_instance(self):
+        return contact_update(
+            contact=self.object, by=self.request.user, fields=_contact_fields(self.form)
+        )
+
+
+class ContactDeleteView(ServiceDeleteView):
+    def delete_instance(self):
+        contact_delete(contact=self.object, by=self.request.user)
+
+
 class ContactViewSet(ModelViewSet):
     model = Contact
     icon = "user"
     menu_label = "Contacts"
+    add_view_class = ContactCreateView
+    edit_view_class = ContactEditView
+    delete_view_class = ContactDeleteView
     list_display = ["name", "job_title", "organisation", "lawful_basis", "is_public"]
     list_filter = ["lawful_basis", "is_public", "organisation"]
     search_fields = ["name", "email", "job_title"]
@@ -481,7 +692,7 @@ class ImportJobViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
-    # Imports are made by uploading a file (the pilot lead's page): staff only look.
+    # ModelViewSet builds a form class even for views it does not route; none is shown.
     form_fields = ["filename"]
     inspect_view_fields = [
         "pilot",
@@ -497,6 +708,23 @@ class ImportJobViewSet(ModelViewSet):
     ]
 
     index_view_class = _index_view(lambda: ImportJob.objects.select_related("pilot"))
+
+    # Imports are made by uploading a CSV (the pilot lead's page) and run by the import
+    # service: staff list and inspect them, with no add, edit or delete screens.
+    READ_ONLY_VIEWS = ("add", "edit", "delete")
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in self.READ_ONLY_VIEWS:
+            view_kwargs[f"{name}_url_name"] = None
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name not in self.READ_ONLY_VIEWS
+        ]
 
 
 class PilotsViewSetGroup(ViewSetGroup):

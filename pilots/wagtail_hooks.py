@@ -40,6 +40,11 @@ def register_pilot_log_actions(actions):
         "Created the pilot from its approved proposal",
     )
     actions.register_action(
+        "pilots.pilot.transition",
+        "Change pilot status",
+        "Moved the pilot to another status",
+    )
+    actions.register_action(
         "pilots.measurements.import", "Import measurements", "Imported measurements"
     )
     actions.register_action(

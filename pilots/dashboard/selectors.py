@@ -6,7 +6,10 @@ Definitions, shown to leads beside each figure:
 - Pipeline: Urban Challenges opened (live, opens_at passed) → entries received
   (submitted: `submitted_at` set; drafts never count) → shortlisted (entries whose
   status is Shortlisted or Successful: a successful entry was shortlisted first) →
-  proposals (pilot proposals past draft) → pilots (every pilot) → case studies (live).
+  proposals (pilot proposals past draft; "from challenge entries" counts those whose
+  `source_entry` is set) → pilots (every pilot; "from approved proposals" counts those
+  with a proposal, and "of them from challenge entries" those whose proposal has a
+  `source_entry`) → case studies (live).
 - Metrics on track: for pilots that are running or evaluating, each metric's latest
   measurement judged by `pilots.metrics.is_on_track` (progress toward target against the
   share of the baseline-to-target time elapsed, with its tolerance); a metric with no
@@ -128,6 +131,7 @@ def pipeline_counts(*, now=None) -> list[Figure]:
     pilots = Pilot.objects.aggregate(
         total=Count("pk"),
         from_proposals=Count("pk", filter=Q(proposal__isnull=False)),
+        from_entries=Count("pk", filter=Q(proposal__source_entry__isnull=False)),
     )
     case_studies = CaseStudyPage.objects.live().aggregate(
         total=Count("pk"), pilots=Count("pilot", distinct=True)
@@ -157,7 +161,8 @@ def pipeline_counts(*, now=None) -> list[Figure]:
             "pilots",
             "Pilots",
             pilots["total"],
-            f"{pilots['from_proposals']} from approved proposals",
+            f"{pilots['from_proposals']} from approved proposals, "
+            f"{pilots['from_entries']} of them from challenge entries",
         ),
         Figure(
             "case_studies",

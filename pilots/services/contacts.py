@@ -21,11 +21,24 @@ from home.roles import is_programme_lead
 
 from ..models import (
     Contact,
+    PartnerPage,
     Pilot,
 )
 from ..publishing.selectors import lead_contact_for
 
 ERASED_NAME = "Erased contact"
+
+CONTACT_FIELDS = [
+    "name",
+    "job_title",
+    "organisation",
+    "email",
+    "phone",
+    "is_public",
+    "lawful_basis",
+    "lawful_basis_recorded_at",
+    "user",
+]
 
 
 def _log_entries_about(contact: Contact):
@@ -105,6 +118,15 @@ def _scrub(value, secrets: list[str]):
     return value
 
 
+def _scrub_log_entries(contact: Contact) -> None:
+    """Take the person's name, email and phone out of the audit entries about them."""
+    secrets = [s for s in (contact.name, contact.email, contact.phone) if s]
+    for entry in list(_log_entries_about(contact)):
+        entry.label = _scrub(entry.label, secrets)
+        entry.data = _scrub(entry.data, secrets)
+        entry.save(update_fields=["label", "data"])
+
+
 @transaction.atomic
 def contact_erase(*, contact: Contact, by) -> Contact:
     """Erase a person: personal fields anonymised, the pilots that mention them kept.
@@ -124,8 +146,7 @@ def contact_anonymise(*, contact: Contact, by=None, reason: str = "") -> Contact
     lead's decision, and the nightly retention job (home.retention, `by` None, with a
     `reason`) for contacts kept past RETENTION_CONTACT_DAYS."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    secrets = [s for s in (contact.name, contact.email, contact.phone) if s]
-    entries = list(_log_entries_about(contact))
+    _scrub_log_entries(contact)
     contact.name = ERASED_NAME
     contact.job_title = ""
     contact.email = ""
@@ -134,10 +155,6 @@ def contact_anonymise(*, contact: Contact, by=None, reason: str = "") -> Contact
     contact.user = None
     contact.erased_at = timezone.now()
     contact.save()
-    for entry in entries:
-        entry.label = _scrub(entry.label, secrets)
-        entry.data = _scrub(entry.data, secrets)
-        entry.save(update_fields=["label", "data"])
     index.insert_or_update_object(contact)
     log(
         instance=contact,
@@ -148,15 +165,104 @@ def contact_anonymise(*, contact: Contact, by=None, reason: str = "") -> Contact
     return contact
 
 
+def _contact_check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not contact fields: {sorted(unknown)}")
+
+
+@transaction.atomic
 def contact_create(*, by, **fields) -> Contact:
     if not is_programme_lead(by):
         raise PermissionDenied("Only programme leads add contacts")
-    fields.setdefault("lawful_basis_recorded_at", timezone.now())
+    _contact_check_fields(fields)
+    if not fields.get("lawful_basis_recorded_at"):
+        fields["lawful_basis_recorded_at"] = timezone.now()
     contact = Contact(**fields)
     contact.full_clean()
     contact.save()
     log(instance=contact, action="wagtail.create", user=by)
     return contact
+
+
+def _same_minute(a: datetime.datetime, b: datetime.datetime) -> bool:
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, by, fields: dict) -> Contact:
+    """Change a contact's details; programme leads only. An erased contact stays
+    erased: its personal data cannot be put back. A new lawful basis is recorded as of
+    now unless a date is given with it. The audit entry names the fields changed, never
+    their values."""
+    if not is_programme_lead(by):
+        raise PermissionDenied("Only programme leads change contacts")
+    _contact_check_fields(fields)
+    stored = Contact.objects.select_for_update().get(pk=contact.pk)
+    if stored.erased_at is not None:
+        raise ValidationError(
+            "This contact's personal data has been erased: it cannot be changed. "
+            "Add a new contact if the person has agreed to be contacted again."
+        )
+    recorded = fields.get("lawful_basis_recorded_at")
+    if (
+        recorded
+        and stored.lawful_basis_recorded_at
+        and _same_minute(recorded, stored.lawful_basis_recorded_at)
+    ):
+        # The admin shows the time to the minute: the same minute is no change.
+        fields = {**fields, "lawful_basis_recorded_at": stored.lawful_basis_recorded_at}
+    changed = [n for n, v in fields.items() if getattr(stored, n) != v]
+    if "lawful_basis" in changed and "lawful_basis_recorded_at" not in changed:
+        fields = {**fields, "lawful_basis_recorded_at": timezone.now()}
+        changed.append("lawful_basis_recorded_at")
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    index.insert_or_update_object(stored)
+    log(instance=stored, action="wagtail.edit", user=by, data={"changed": changed})
+    return stored
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by) -> None:
+    """Delete a contact entered by mistake; programme leads only.
+
+    Refused while the person leads a pilot (readers of its case study reach them through
+    it) or is named on a published partner page: erase their personal data instead,
+    which keeps the pilot's history. Their name and email leave the audit log with
+    them."""
+    if not is_programme_lead(by):
+        raise PermissionDenied("Only programme leads delete contacts")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    led = list(contact.pilots_led.order_by("title").values_list("title", flat=True))
+    if led:
+        raise ValidationError(
+            f"{contact} leads {', '.join(f'“{t}”' for t in led)}: choose another lead "
+            "for the pilot first, or erase the contact's personal data instead."
+        )
+    if (
+        contact.is_public
+        and contact.organisation_id
+        and PartnerPage.objects.live()
+        .filter(organisation_id=contact.organisation_id)
+        .exists()
+    ):
+        raise ValidationError(
+            f"{contact} is named on the published partner page of "
+            f"{contact.organisation}: untick “public” first, or erase the contact's "
+            "personal data instead."
+        )
+    _scrub_log_entries(contact)
+    log(
+        instance=contact,
+        action="wagtail.delete",
+        user=by,
+        title=f"Contact {contact.pk}",
+        deleted=True,
+    )
+    contact.delete()
 
 
 # Contacting a pilot lead from a case study ----------------------------------------------

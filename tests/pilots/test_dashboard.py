@@ -5,6 +5,7 @@ query count that does not grow with the programme."""
 import csv
 import datetime
 import io
+import os
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from challenges import demo_content as challenge_demo
 from challenges.models import Entry
+from pilots import demo_content as pilot_demo
 from pilots.dashboard.selectors import next_period_due
 from pilots.models import Metric, Pilot, PilotProposal
 from tests.factories.challenges import BusinessFactory
@@ -172,8 +175,25 @@ class PipelineTests:
         text = soup.get_text(" ", strip=True)
         assert "50% of entries received" in text
         assert "1 from challenge entries" in text
-        assert "1 from approved proposals" in text
+        assert "1 from approved proposals, 1 of them from challenge entries" in text
         assert "covering 1 pilot" in text
+
+    def test_the_demo_content_counts_what_grew_from_challenge_entries(
+        self, client, lead, demo_site
+    ):
+        """The demo takes a successful entry on to a submitted proposal, through the
+        services; the pipeline counts it (it used to show 0 from challenge entries)."""
+        with open(os.devnull, "w") as devnull:
+            challenge_demo.load(stdout=devnull)
+            pilot_demo.load(stdout=devnull)
+        from_entries = PilotProposal.objects.exclude(
+            status=PilotProposal.Status.DRAFT
+        ).filter(source_entry__isnull=False)
+        assert from_entries.count() == 1
+        assert from_entries.get().source_entry.status == Entry.Status.SUCCESSFUL
+        text = _soup(client.get(DASHBOARD)).get_text(" ", strip=True)
+        assert "1 from challenge entries" in text
+        assert "0 of them from challenge entries" in text
 
     def test_pilots_by_status_and_theme(self, client, lead):
         for status, themes in [
