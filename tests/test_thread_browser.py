@@ -363,6 +363,18 @@ def moderate_decide_release(page, cast: Cast) -> None:
     message(page, "The winners are now on the public brief")
 
 
+def read_the_result(page) -> None:
+    """The start-up sees its decision and the feedback drafted from the comments."""
+    page.goto("/entries/")
+    row = page.get_by_role("row").filter(has_text=ENTRY_TITLE)
+    expect(row.locator(".govuk-tag")).to_have_text("Successful")
+    page.get_by_role("link", name=f"Read the feedback on {ENTRY_TITLE}").click()
+    expect(
+        page.get_by_role("heading", name="Feedback from the assessors")
+    ).to_be_visible()
+    expect(page.get_by_text("Convincing on Criterion 1").first).to_be_visible()
+
+
 def propose_from_the_entry(page, cast: Cast, entry: Entry) -> PilotProposal:
     page.goto(f"/admin/judging/entries/{entry.pk}/")
     page.get_by_role("link", name="Read the whole entry").click()
@@ -558,6 +570,7 @@ class ThreadTests:
         for assignment in Assignment.objects.exclude(assessor=cast.assessors[0]):
             submit(assignment, 6)
         moderate_decide_release(lead, cast)
+        read_the_result(founder)
 
         proposal = propose_from_the_entry(lead, cast, entry)
         pilot = create_the_pilot(lead, cast, start)
