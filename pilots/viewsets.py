@@ -26,7 +26,7 @@ from wagtail.admin.views.generic import (
 )
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 
 from challenges.models import Entry
 from home.forms import add_service_errors
@@ -131,10 +131,12 @@ def _inline_rows(form, name: str, columns: list[str]) -> list[dict]:
     return rows
 
 
-def _confirm_post_button(label: str, url: str, icon: str, priority: int) -> Button:
+def _confirm_post_button(
+    label: str, url: str, icon: str, priority: int
+) -> HeaderButton:
     """A header button that sends a POST (Wagtail's action controller adds the CSRF
     token)."""
-    return Button(
+    return HeaderButton(
         label,
         url=url,
         icon_name=icon,
@@ -202,15 +204,16 @@ class PilotDeleteView(ServiceDeleteView):
 
 
 class PilotInspectView(InspectView):
+    # The moves of a pilot's life are buttons in the header, not behind "Actions".
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
         if not self.permission_policy.user_has_permission(self.request.user, "change"):
             return buttons
         for i, to in enumerate(PILOT_TRANSITIONS.get(self.object.status, [])):
             label, icon = PILOT_TRANSITION_BUTTONS[to]
             url = reverse("pilots_pilot:transition", args=[self.object.pk, to])
-            buttons.append(Button(label, url=url, icon_name=icon, priority=4 + i))
+            buttons.append(HeaderButton(label, url=url, icon_name=icon, priority=4 + i))
         return buttons
 
 
@@ -320,9 +323,10 @@ class ProposalDeleteView(ServiceDeleteView):
 
 
 class ProposalInspectView(InspectView):
+    # The workflow's next steps are buttons in the header, not behind "Actions".
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
         proposal = self.object
         if proposal.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
             submit_url = reverse("pilot_proposals:submit", args=[proposal.pk])
@@ -331,7 +335,7 @@ class ProposalInspectView(InspectView):
             )
         if proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
             buttons.append(
-                Button(
+                HeaderButton(
                     "Review",
                     url=reverse("pilot_proposals:review", args=[proposal.pk]),
                     icon_name="tasks",
@@ -340,7 +344,7 @@ class ProposalInspectView(InspectView):
             )
         if proposal.status == Status.APPROVED and not hasattr(proposal, "pilot"):
             buttons.append(
-                Button(
+                HeaderButton(
                     "Create pilot",
                     url=reverse("pilot_proposals:create_pilot", args=[proposal.pk]),
                     icon_name="plus",

@@ -203,10 +203,11 @@ def first_of_month(day: datetime.date, months: int = 0) -> datetime.date:
 
 
 def admin_action(page, name: str) -> None:
-    """Click one of the header's "Actions" (the dropdown on a Wagtail inspect view)."""
-    page.get_by_role("button", name="Actions").click()
-    page.get_by_role("link", name=name).or_(
-        page.get_by_role("button", name=name)
+    """Click one of the workflow buttons in the header of a Wagtail inspect view (they
+    are in view, not behind the "Actions" dropdown)."""
+    header = page.locator("header")
+    header.get_by_role("link", name=name).or_(
+        header.get_by_role("button", name=name)
     ).click()
 
 
@@ -411,7 +412,6 @@ def create_the_pilot(page, cast: Cast, start: datetime.date) -> Pilot:
     page.get_by_role("button", name="Create pilot").click()
     message(page, "created from the proposal")
     pilot = Pilot.objects.get(proposal__source_entry__challenge=cast.challenge)
-    page.locator("#id_status").select_option(label="Running")
     fill_date(page, page.locator("#id_start_date"), start.isoformat())
     fill_date(
         page,
@@ -421,9 +421,13 @@ def create_the_pilot(page, cast: Cast, start: datetime.date) -> Pilot:
     page.locator("#id_lead_contact").select_option(label=cast.contact.name)
     press(page.get_by_role("button", name="Save", exact=True))
     message(page, "updated")
+    page.goto(f"/admin/pilots/pilots/inspect/{pilot.pk}/")
+    admin_action(page, "Start the pilot")
+    page.get_by_role("button", name="Start the pilot").click()
     pilot.refresh_from_db()
     assert pilot.lead_contact == cast.contact
     assert pilot.start_date == start
+    assert pilot.status == Pilot.Status.RUNNING
     return pilot
 
 
