@@ -5,8 +5,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 
 from home.forms import GovUKFormRenderer
 from home.status_tags import StatusTags, status_tags
@@ -266,6 +268,38 @@ class ErrorSummaryTests:
         )
         assert "Nothing was saved</h2>" in html
         assert "<li>Line 2: bad</li>" in html and "<li>Line 3: worse</li>" in html
+
+
+@pytest.mark.django_db
+class MessagesTests:
+    def render_base(self, *adds):
+        request = RequestFactory().get("/")
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        for level, text in adds:
+            request._messages.add(level, text)
+        return render_to_string("base.html", {}, request=request)
+
+    def test_success_is_a_green_banner_and_error_an_error_summary(self):
+        from django.contrib import messages
+
+        html = self.render_base(
+            (messages.SUCCESS, "Your draft has been saved"),
+            (messages.ERROR, "This proposal can no longer be changed"),
+            (messages.INFO, "Answers are published on Friday"),
+        )
+        assert html.count("govuk-notification-banner--success") == 1
+        assert "Your draft has been saved" in html
+        summary = html.split('class="govuk-error-summary"')[1]
+        assert "<li>This proposal can no longer be changed</li>" in summary
+        assert ">Important</h2>" in html and "Answers are published on Friday" in html
+        ids = ElementIndex(html).ids()
+        assert len(ids) == len(set(ids))
+
+    def test_no_messages_no_markup(self):
+        html = self.render_base()
+        assert "govuk-notification-banner" not in html
+        assert "govuk-error-summary" not in html
 
 
 class StatusTagTests:
