@@ -347,7 +347,6 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = selectors.entry_for_member(user=request.user, entry_id=entry_id)
     context = _entry_context(entry)
     context["attachments"] = entry.attachments.all()
-    context["flash"] = messages.get_messages(request)
     return render(request, "challenges/entry_detail.html", context)
 
 
@@ -408,7 +407,6 @@ def entry_step(request: HttpRequest, entry_id: int, step: str) -> HttpResponse:
             "step_title": form_class.step_title,
             "editable": editable,
             "criteria_step": step == "criteria",
-            "flash": messages.get_messages(request),
         },
     )
 
@@ -440,7 +438,6 @@ def entry_attachments(request: HttpRequest, entry_id: int) -> HttpResponse:
             "form": form,
             "attachments": entry.attachments.all(),
             "editable": entry.is_editable,
-            "flash": messages.get_messages(request),
         },
     )
 
@@ -505,7 +502,6 @@ def entry_submit(request: HttpRequest, entry_id: int) -> HttpResponse:
         ],
         answers=[(c, answers.get(c.pk, "")) for c in entry.challenge.criteria.all()],
         attachments=entry.attachments.all(),
-        flash=messages.get_messages(request),
     )
     return render(request, "challenges/entry_submit.html", context)
 
@@ -543,6 +539,5 @@ def entries_list(request: HttpRequest) -> HttpResponse:
         {
             "entries": selectors.entries_for_user(user=request.user),
             "organisation": selectors.organisation_for(user=request.user),
-            "flash": messages.get_messages(request),
         },
     )

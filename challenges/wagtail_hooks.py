@@ -16,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 from home.audit import ExportAuditMixin
 from home.forms import add_service_errors
 from home.roles import is_programme_lead
+from home.status_tags import StatusTags
 
 from . import services
 from .judging.admin import (
@@ -23,7 +24,7 @@ from .judging.admin import (
     JudgingViewSet,
     ViewOnlyPermissionPolicy,
 )
-from .models import ChallengePage, Clarification, Entry
+from .models import Assessment, ChallengePage, ChallengeStatus, Clarification, Entry
 
 # Entries are read-only here: list, inspect and export. Status and feedback change
 # only through the entry and judging services, which check the rules and audit.
@@ -216,3 +217,39 @@ def register_challenges_viewsets():
 @hooks.register("register_retention_purge")
 def register_entry_drafts_purge():
     return "draft_entries", services.entry_drafts_purge
+
+
+@hooks.register("register_status_tags")
+def register_challenge_status_tags():
+    return [
+        StatusTags(
+            kind="challenge",
+            choices=ChallengeStatus.choices,
+            colours={
+                ChallengeStatus.UPCOMING: "blue",
+                ChallengeStatus.OPEN: "green",
+                ChallengeStatus.AWARDED: "purple",
+            },
+            default="grey",
+        ),
+        StatusTags(
+            kind="entry",
+            choices=Entry.Status.choices,
+            colours={
+                Entry.Status.DRAFT: "yellow",
+                Entry.Status.SUCCESSFUL: "green",
+                Entry.Status.UNSUCCESSFUL: "grey",
+                Entry.Status.WITHDRAWN: "grey",
+            },
+        ),
+        # An assessor's progress on an entry: no assessment yet, or its status.
+        StatusTags(
+            kind="assessment",
+            choices=[*Assessment.Status.choices, ("not_started", "Not started")],
+            colours={
+                "not_started": "grey",
+                Assessment.Status.IN_PROGRESS: "blue",
+                Assessment.Status.SUBMITTED: "green",
+            },
+        ),
+    ]

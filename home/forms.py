@@ -1,7 +1,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 
 from .models import NotificationKind, NotificationPreference
+
+
+class GovUKFormRenderer(TemplatesSetting):
+    """Django's forms render as GOV.UK markup: `{{ form }}` and
+    `{{ form.x.as_field_group }}` use the site's components (FORM_RENDERER).
+    Widgets keep Django's own templates, so the Wagtail admin is unchanged."""
+
+    form_template_name = "components/form.html"
+    field_template_name = "components/field.html"
 
 
 class NotificationPreferenceForm(forms.Form):

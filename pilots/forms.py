@@ -297,6 +297,7 @@ class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="Columns: metric, period (YYYY-MM), value, note, provisional (yes or no).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": "Choose a CSV file to upload"},
     )
 

@@ -660,6 +660,11 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    @property
+    def error_lines(self) -> list[str]:
+        """The errors found, one sentence per line of the file."""
+        return [f"Line {e['line']}: {e['message']}" for e in self.errors]
+
 
 # The published page types live in their own module; imported here so Django finds them.
 from .publishing.pages import (  # noqa: E402, F401

@@ -73,7 +73,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pilots/proposal_detail.html",
-        {"proposal": proposal, "notices": messages.get_messages(request)},
+        {"proposal": proposal},
     )
 
 
@@ -181,7 +181,6 @@ def pilot_measurements(request: HttpRequest, pk: int) -> HttpResponse:
             "summaries": selectors.pilot_metric_summaries(pilot=pilot),
             "form": form,
             "upload": upload,
-            "notices": messages.get_messages(request),
         },
     )
 

@@ -3,6 +3,7 @@ from wagtail import hooks
 
 from home.choosers import RecordChooserViewSet
 from home.roles import is_programme_lead
+from home.status_tags import StatusTags
 
 from .dashboard.views import (
     ProgrammeDashboardMenuItem,
@@ -11,6 +12,8 @@ from .dashboard.views import (
     programme_dashboard_export,
 )
 from .home_page import home_page_context
+from .metrics import IMPROVED, OUTCOME_LABELS, WORSENED
+from .models import PilotProposal
 from .services.contacts import contacts_retention_purge
 from .viewsets import pilots_viewset_group
 
@@ -115,3 +118,27 @@ def add_home_page_sections(request, context):
 @hooks.register("register_retention_purge")
 def register_contacts_retention_purge():
     return "contacts_anonymised", contacts_retention_purge
+
+
+@hooks.register("register_status_tags")
+def register_pilots_status_tags():
+    return [
+        StatusTags(
+            kind="proposal",
+            choices=PilotProposal.Status.choices,
+            colours={
+                PilotProposal.Status.DRAFT: "grey",
+                PilotProposal.Status.UNDER_REVIEW: "purple",
+                PilotProposal.Status.APPROVED: "green",
+                PilotProposal.Status.CHANGES_REQUESTED: "orange",
+                PilotProposal.Status.DECLINED: "red",
+            },
+            default="blue",
+        ),
+        StatusTags(
+            kind="outcome",
+            choices=OUTCOME_LABELS.items(),
+            colours={IMPROVED: "green", WORSENED: "red"},
+            default="grey",
+        ),
+    ]

@@ -83,6 +83,13 @@ class ScoringForm(forms.Form):
                 "(excellent)",
                 required=False,
                 max_length=4,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        "spellcheck": "false",
+                        "autocomplete": "off",
+                    }
+                ),
                 initial="" if saved is None or saved.score is None else saved.score,
             )
             comment = forms.CharField(

@@ -40,7 +40,6 @@ def assessments(request: HttpRequest) -> HttpResponse:
         "challenges/assessments/list.html",
         {
             "panels": selectors.assessor_overview(user=request.user),
-            "flash": messages.get_messages(request),
         },
     )
 
@@ -128,7 +127,6 @@ def assessment_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
         form=form,
         rows=_criterion_rows(form, context),
         submitted=submitted,
-        flash=messages.get_messages(request),
         parts=[(label, getattr(assignment.entry, f)) for f, label in Entry.FIXED_PARTS],
     )
     return render(request, "challenges/assessments/entry.html", context)

@@ -1,14 +1,85 @@
-from django import template
+from django import forms, template
+from django.urls import NoReverseMatch, reverse
+
+from home.status_tags import status_tags
 
 register = template.Library()
 
 
+@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page, include_self=False) -> dict:
+    """The pages above this one, from the home page down (one query); with
+    include_self, the page itself last (for a screen that hangs off a page)."""
+    if not page or (page.depth <= 2 and not include_self):
+        return {"items": []}
+    request = context.get("request")
+    pages = list(page.get_ancestors().filter(depth__gt=1))
+    if include_self:
+        pages.append(page)
+    return {
+        "items": [
+            ("Home" if p.depth == 2 else p.title, p.get_url(request=request))
+            for p in pages
+        ]
+    }
+
+
 @register.inclusion_tag("components/breadcrumbs.html")
-def breadcrumbs(page) -> dict:
-    """The pages above this one, from the home page down (one query)."""
-    if page is None or page.depth <= 2:
-        return {"ancestors": []}
-    return {"ancestors": page.get_ancestors().filter(depth__gt=1)}
+def breadcrumb_links(*pairs) -> dict:
+    """Breadcrumbs from text, link pairs: `{% breadcrumb_links "Home" "/" "Your
+    entries" "entries_list" %}`; a link that is not a path or URL is a URL name, and
+    a pair whose text is empty is left out (a crumb shown only sometimes)."""
+    if len(pairs) % 2:
+        raise template.TemplateSyntaxError("breadcrumb_links takes text, link pairs")
+    items = []
+    for text, link in zip(pairs[::2], pairs[1::2], strict=True):
+        if not text:
+            continue
+        link = str(link)
+        if not link.startswith(("/", "http:", "https:")):
+            try:
+                link = reverse(link)
+            except NoReverseMatch as error:
+                raise template.TemplateSyntaxError(str(error)) from error
+        items.append((text, link))
+    return {"items": items}
+
+
+@register.inclusion_tag("components/status_tag.html")
+def status_tag(kind: str, value, label=None) -> dict:
+    """A GOV.UK tag for a status, coloured as its app registered (home/status_tags.py)."""
+    tags = status_tags(kind)
+    return {
+        "colour": tags.colour(value),
+        "label": tags.label(value) if label is None else label,
+    }
+
+
+def _has_options(field) -> bool:
+    return isinstance(
+        field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+    )
+
+
+@register.filter
+def govuk_anchor(field) -> str:
+    """The id the error summary links to: the field's own input, or the first option
+    of a group of radios or checkboxes (components/field.html gives it that id)."""
+    if _has_options(field):
+        subwidgets = field.subwidgets
+        return subwidgets[0].id_for_label if subwidgets else field.auto_id
+    return field.auto_id
+
+
+@register.filter
+def govuk_describedby(field) -> str:
+    """The ids of the field's hint and error message, for aria-describedby."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
 
 
 @register.inclusion_tag("components/service_navigation.html", takes_context=True)

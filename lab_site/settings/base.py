@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for the project-wide FORM_RENDERER below.
+    "django.forms",
     "csp",
     # Security (issue 11): staff second factor (TOTP) and sign-in lockout.
     "django_otp",
@@ -80,6 +82,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "lab_site.urls"
 WSGI_APPLICATION = "lab_site.wsgi.application"
+
+# Django forms render as GOV.UK markup (lab_site/templates/components/field.html).
+FORM_RENDERER = "home.forms.GovUKFormRenderer"
 
 TEMPLATES = [
     {
