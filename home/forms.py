@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from .emails import email_queue
 from .models import (
@@ -212,6 +213,10 @@ class OrganisationForm(CompaniesHouseNumberMixin, forms.ModelForm):
                 "invalid": "Enter the website address in the correct format, like https://www.example.co.uk"
             },
         }
+
+
+class OrganisationAdminForm(CompaniesHouseNumberMixin, WagtailAdminModelForm):
+    """The Organisations admin's form; it saves through the organisation services."""
 
 
 class InviteForm(forms.Form):

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -252,6 +253,59 @@ def organisation_update(
     _organisation_save(organisation)
     log(instance=organisation, action="wagtail.edit", user=by, content_changed=True)
     return organisation
+
+
+# Rows that belong to the organisation alone and go with it.
+_DELETED_WITH_ORGANISATION = {OrganisationInvitation}
+# What a deletion leaves in place, with the link emptied.
+_OUTLIVES_ORGANISATION = {models.SET_NULL, models.SET_DEFAULT, models.DO_NOTHING}
+
+
+def _organisation_uses(organisation: Organisation) -> list[str]:
+    """What refers to the organisation and would be deleted with it or stop it, as
+    "2 organisation memberships", "1 pilot": every reverse relation of every app
+    (members, entries, proposals, pilots, partner pages, challenges held...), found
+    through the model's meta, so that home needs to know none of those apps."""
+    uses = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created) or relation.concrete:
+            continue
+        model = relation.related_model
+        if model in _DELETED_WITH_ORGANISATION or model._meta.auto_created:
+            continue  # an automatic many-to-many table: its relation is counted
+        if getattr(relation, "on_delete", None) in _OUTLIVES_ORGANISATION:
+            continue
+        count = model._base_manager.filter(
+            **{f"{relation.field.name}__in": [organisation.pk]}
+        ).count()
+        if count:
+            meta = model._meta
+            name = meta.verbose_name if count == 1 else meta.verbose_name_plural
+            uses.append(f"{count} {name}")
+    return uses
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, by: User) -> None:
+    """Delete an organisation nobody acts for and nothing refers to. Its invitations
+    go with it."""
+    if not by.has_perm("home.delete_organisation"):
+        raise PermissionDenied
+    uses = _organisation_uses(organisation)
+    if uses:
+        raise ValidationError(
+            f"{organisation.name} cannot be deleted while it has {', '.join(uses)}",
+            code="in_use",
+        )
+    log(instance=organisation, action="wagtail.delete", user=by, deleted=True)
+    try:
+        with transaction.atomic():
+            organisation.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            f"{organisation.name} cannot be deleted: other records refer to it",
+            code="in_use",
+        ) from error
 
 
 @transaction.atomic

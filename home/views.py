@@ -12,6 +12,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import forms, services
@@ -20,6 +22,54 @@ from .forms import NotificationPreferenceForm, add_service_errors
 from .models import NotificationPreference, Organisation, OrganisationInvitation
 from .selectors import organisation_for
 from .services import notification_preference_update
+
+# --- Organisations admin ---------------------------------------------------------------
+#
+# The staff door to the same services as the start-up's profile form.
+
+
+class _ServiceErrorsMixin:
+    """A service's ValidationError (or PermissionDenied) from save_instance goes beside
+    the form's fields, and nothing is saved."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+def _organisation_data(form) -> dict:
+    return {name: form.cleaned_data[name] for name in form._meta.fields}
+
+
+class OrganisationCreateView(_ServiceErrorsMixin, generic.CreateView):
+    def save_instance(self):
+        return services.organisation_create(
+            by=self.request.user, data=_organisation_data(self.form), join=False
+        )
+
+
+class OrganisationEditView(_ServiceErrorsMixin, generic.EditView):
+    def save_instance(self):
+        return services.organisation_update(
+            organisation=self.object,
+            by=self.request.user,
+            data=_organisation_data(self.form),
+        )
+
+
+class OrganisationDeleteView(generic.DeleteView):
+    def form_valid(self, form):
+        try:
+            services.organisation_delete(organisation=self.object, by=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.edit_url_name, self.object.pk)
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -33,18 +83,12 @@ class OrganisationViewSet(ModelViewSet):
     search_fields = ["name", "org_id", "companies_house_number"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    form_fields = [
-        "name",
-        "slug",
-        "org_type",
-        "org_id",
-        "companies_house_number",
-        "website",
-        "local_authority_area",
-        "size",
-        "description",
-        "logo",
-    ]
+    add_view_class = OrganisationCreateView
+    edit_view_class = OrganisationEditView
+    delete_view_class = OrganisationDeleteView
+    edit_handler = ObjectList(
+        Organisation.panels, base_form_class=forms.OrganisationAdminForm
+    )
 
 
 organisation_viewset = OrganisationViewSet("organisations")
