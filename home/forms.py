@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from wagtail.admin.forms import WagtailAdminModelForm
 
 from .emails import email_queue
 from .models import (
@@ -162,12 +161,7 @@ class LabSetPasswordForm(SetPasswordForm):
         )
 
 
-class CompaniesHouseNumberMixin:
-    """Both organisation forms (the start-up's profile, the staff admin) take a
-    Companies House number typed with spaces or in lower case."""
-
-
-class OrganisationForm(CompaniesHouseNumberMixin, forms.ModelForm):
+class OrganisationForm(forms.ModelForm):
     website = forms.URLField(
         label="Website (optional)",
         required=False,
@@ -214,9 +208,8 @@ class OrganisationForm(CompaniesHouseNumberMixin, forms.ModelForm):
             },
         }
 
-
-class OrganisationAdminForm(CompaniesHouseNumberMixin, WagtailAdminModelForm):
-    """The Organisations admin's form; it saves through the organisation services."""
+    def clean_companies_house_number(self):
+        return self.cleaned_data["companies_house_number"].replace(" ", "").upper()
 
 
 class InviteForm(forms.Form):

@@ -12,7 +12,6 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.panels import ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -29,8 +28,8 @@ from .services import notification_preference_update
 
 
 class _ServiceErrorsMixin:
-    """A service's ValidationError (or PermissionDenied) from save_instance goes beside
-    the form's fields, and nothing is saved."""
+    """A service's ValidationError from save_instance goes beside the form's fields,
+    and nothing is saved. (Wagtail checks the model permissions before the service.)"""
 
     def form_valid(self, form):
         try:
@@ -86,9 +85,18 @@ class OrganisationViewSet(ModelViewSet):
     add_view_class = OrganisationCreateView
     edit_view_class = OrganisationEditView
     delete_view_class = OrganisationDeleteView
-    edit_handler = ObjectList(
-        Organisation.panels, base_form_class=forms.OrganisationAdminForm
-    )
+    form_fields = [
+        "name",
+        "slug",
+        "org_type",
+        "org_id",
+        "companies_house_number",
+        "website",
+        "local_authority_area",
+        "size",
+        "description",
+        "logo",
+    ]
 
 
 organisation_viewset = OrganisationViewSet("organisations")
