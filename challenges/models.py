@@ -506,24 +506,6 @@ class EntryAttachment(models.Model):
         return self.original_name
 
 
-class OrganisationInvitation(models.Model):
-    """An invitation, by email, to join an organisation as a member."""
-
-    organisation = models.ForeignKey(
-        "home.Organisation", on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.organisation}"
-
-
 # --- Judging ---------------------------------------------------------------------------
 #
 # A challenge's judging: the lead puts assessors on its panel; each declares their

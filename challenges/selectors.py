@@ -7,7 +7,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from home import roles
-from home.models import Organisation, OrganisationMembership, User
+from home.models import OrganisationMembership, User
+from home.selectors import organisation_for
 
 from .models import (
     ChallengeIndexPage,
@@ -111,19 +112,6 @@ def clarifications_published(*, challenge: ChallengePage) -> QuerySet[Clarificat
     return Clarification.objects.filter(
         challenge=challenge, status=Clarification.Status.PUBLISHED
     ).order_by("published_at")
-
-
-def organisation_for(*, user: User) -> Organisation | None:
-    """The organisation a person acts for (their first membership)."""
-    if not user.is_authenticated:
-        return None
-    membership = (
-        OrganisationMembership.objects.filter(user=user)
-        .select_related("organisation")
-        .order_by("created_at", "pk")
-        .first()
-    )
-    return membership.organisation if membership else None
 
 
 def challenge_page_context(*, challenge: ChallengePage, user: User) -> dict:

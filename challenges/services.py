@@ -1,26 +1,20 @@
-"""Writes for Urban Challenges and start-up accounts. Every change goes through here."""
+"""Writes for Urban Challenges: interest, clarifications and entries. Every change goes
+through here (accounts and organisations: home.services)."""
 
 import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.log_actions import log
 
 from home.emails import email_queue
-from home.models import (
-    NotificationKind,
-    Organisation,
-    OrganisationMembership,
-    User,
-)
+from home.models import NotificationKind, User
+from home.selectors import organisation_for
 
 from .models import (
     ChallengeInterest,
@@ -30,166 +24,14 @@ from .models import (
     Entry,
     EntryAnswer,
     EntryAttachment,
-    OrganisationInvitation,
 )
-from .selectors import organisation_for
 from .uploads import upload_check
 
-CONFIRM_SALT = "challenges.account-confirm"
-CONFIRM_MAX_AGE = timedelta(days=3)
 REMINDER_BEFORE = timedelta(hours=48)
 
 
 def word_count(text: str) -> int:
     return len(re.findall(r"\S+", text or ""))
-
-
-# --- Accounts -------------------------------------------------------------------------
-
-
-def _confirm_token(user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRM_SALT)
-
-
-@transaction.atomic
-def account_sign_up(*, email: str, password: str) -> User:
-    """A new start-up account, inactive until its email address is confirmed."""
-    email = User.objects.normalize_email(email).strip()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email address exists"})
-    user = User(username=email.lower()[:150], email=email, is_active=False)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from error
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    account_confirmation_send(user=user)
-    return user
-
-
-def account_confirmation_send(*, user: User) -> None:
-    url = reverse("account_confirm", kwargs={"token": _confirm_token(user)})
-    email_queue(
-        key=f"account-confirm:{user.pk}:{timezone.now().isoformat()}",
-        to=user.email,
-        subject="Confirm your email address",
-        template="account_confirm",
-        context={"user": user, "path": url},
-    )
-
-
-@transaction.atomic
-def account_confirm(*, token: str) -> User:
-    try:
-        data = signing.loads(
-            token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE.total_seconds()
-        )
-    except signing.SignatureExpired as error:
-        raise ValidationError("This link has expired", code="expired") from error
-    except signing.BadSignature as error:
-        raise ValidationError("This link is not valid", code="invalid") from error
-    user = (
-        User.objects.select_for_update().filter(pk=data["u"], email=data["e"]).first()
-    )
-    if user is None:
-        raise ValidationError("This link is not valid", code="invalid")
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-    return user
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:180] or "organisation"
-    slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-@transaction.atomic
-def organisation_create(*, user: User, data: dict) -> Organisation:
-    """A start-up's organisation, with its creator as administrator."""
-    if organisation_for(user=user) is not None:
-        raise ValidationError("You already belong to an organisation")
-    organisation = Organisation(
-        org_type=Organisation.Type.BUSINESS,
-        slug=_unique_slug(data.get("name", "")),
-        **data,
-    )
-    if organisation.companies_house_number:
-        organisation.org_id = f"GB-COH-{organisation.companies_house_number}"
-    organisation.full_clean()
-    organisation.save()
-    OrganisationMembership.objects.create(
-        organisation=organisation, user=user, role=OrganisationMembership.Role.ADMIN
-    )
-    return organisation
-
-
-def _require_admin(*, organisation: Organisation, user: User) -> None:
-    if not OrganisationMembership.objects.filter(
-        organisation=organisation, user=user, role=OrganisationMembership.Role.ADMIN
-    ).exists():
-        raise PermissionDenied
-
-
-@transaction.atomic
-def organisation_update(
-    *, organisation: Organisation, by: User, data: dict
-) -> Organisation:
-    _require_admin(organisation=organisation, user=by)
-    for field, value in data.items():
-        setattr(organisation, field, value)
-    organisation.full_clean()
-    organisation.save()
-    return organisation
-
-
-@transaction.atomic
-def organisation_invite(
-    *, organisation: Organisation, by: User, email: str
-) -> OrganisationInvitation:
-    _require_admin(organisation=organisation, user=by)
-    email = User.objects.normalize_email(email).strip()
-    if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError({"email": "This person is already a member"})
-    invitation = OrganisationInvitation.objects.create(
-        organisation=organisation, email=email, invited_by=by
-    )
-    email_queue(
-        key=f"organisation-invitation:{invitation.pk}",
-        to=email,
-        subject=f"Join {organisation.name} on the Public Impact Lab",
-        template="organisation_invitation",
-        context={
-            "organisation": organisation,
-            "invited_by": by,
-            "path": reverse("invitation_accept", kwargs={"token": invitation.token}),
-        },
-    )
-    return invitation
-
-
-@transaction.atomic
-def invitation_accept(*, invitation: OrganisationInvitation, user: User) -> None:
-    invitation = OrganisationInvitation.objects.select_for_update().get(
-        pk=invitation.pk
-    )
-    if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been used")
-    if invitation.email.lower() != user.email.lower():
-        raise ValidationError("This invitation was sent to another email address")
-    if organisation_for(user=user) is not None:
-        raise ValidationError("You already belong to an organisation")
-    OrganisationMembership.objects.get_or_create(
-        organisation=invitation.organisation, user=user
-    )
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
 
 
 # --- Interest and clarifications ------------------------------------------------------

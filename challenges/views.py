@@ -1,252 +1,19 @@
-"""Front-end views for start-ups: accounts, questions, entries. Thin: services decide."""
+"""Front-end views for start-ups: questions and entries. Thin: services decide.
+(Accounts and organisation profiles: home.views.)"""
 
-from functools import wraps
-
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
-from home import roles
+from home.access import rate_limit, sign_in_required
 from home.forms import add_service_errors
+from home.selectors import organisation_for
 
 from . import forms, selectors, services
-from .judging import selectors as judging_selectors
-from .models import ChallengePage, Entry, EntryAttachment, OrganisationInvitation
-
-sign_in_required = login_required(login_url=reverse_lazy("sign_in"))
-
-
-def _rate(name: str) -> str:
-    return settings.CHALLENGES_RATE_LIMITS[name]
-
-
-def rate_limit(group: str, key: str = "ip"):
-    """Refuse POSTs over the configured rate with a readable 429 page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method == "POST" and is_ratelimited(
-                request,
-                group=f"challenges.{group}",
-                key=key,
-                rate=_rate(group),
-                method="POST",
-                increment=True,
-            ):
-                return render(request, "429.html", status=429)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-# --- Accounts -------------------------------------------------------------------------
-
-
-@rate_limit("sign_up")
-def sign_up(request: HttpRequest) -> HttpResponse:
-    form = forms.SignUpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_sign_up(
-                email=form.cleaned_data["email"], password=form.cleaned_data["password"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            request.session["signed_up_email"] = form.cleaned_data["email"]
-            return redirect("sign_up_done")
-    return render(request, "account/sign_up.html", {"form": form})
-
-
-def sign_up_done(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "account/sign_up_done.html",
-        {"email": request.session.get("signed_up_email", "")},
-    )
-
-
-def account_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        user = services.account_confirm(token=token)
-    except ValidationError as error:
-        return render(
-            request,
-            "account/confirm_failed.html",
-            {"error": error.messages[0]},
-            status=400,
-        )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Your email address is confirmed")
-    return redirect("account_home")
-
-
-@rate_limit("sign_in")
-def sign_in(request: HttpRequest) -> HttpResponse:
-    form = forms.SignInForm(
-        request.POST if request.method == "POST" else None, request=request
-    )
-    if request.method == "POST" and form.is_valid():
-        login(request, form.user)
-        return redirect(_safe_next(request, reverse("account_home")))
-    if form.inactive_user is not None:
-        services.account_confirmation_send(user=form.inactive_user)
-    return render(
-        request,
-        "account/sign_in.html",
-        {"form": form, "next": _safe_next(request, "")},
-    )
-
-
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("/")
-
-
-password_reset = rate_limit("password_reset")(
-    auth_views.PasswordResetView.as_view(
-        form_class=forms.LabPasswordResetForm,
-        template_name="account/password_reset.html",
-        success_url=reverse_lazy("password_reset_done"),
-    )
-)
-password_reset_done = auth_views.PasswordResetDoneView.as_view(
-    template_name="account/password_reset_done.html"
-)
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    form_class=forms.LabSetPasswordForm,
-    template_name="account/password_reset_confirm.html",
-    success_url=reverse_lazy("password_reset_complete"),
-)
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="account/password_reset_complete.html"
-)
-
-
-@sign_in_required
-def account_home(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.organisation_for(user=request.user)
-    members = []
-    is_admin = False
-    if organisation is not None:
-        memberships = organisation.memberships.select_related("user").order_by(
-            "created_at"
-        )
-        members = list(memberships)
-        is_admin = any(
-            m.user_id == request.user.pk and m.role == m.Role.ADMIN for m in members
-        )
-    return render(
-        request,
-        "account/home.html",
-        {
-            "organisation": organisation,
-            "members": members,
-            "is_admin": is_admin,
-            # Judging (issue 4): links for assessors and for public servants.
-            "is_assessor": roles.is_assessor(request.user),
-            "sees_promising_solutions": (
-                judging_selectors.can_browse_promising_solutions(request.user)
-            ),
-            "flash": messages.get_messages(request),
-        },
-    )
-
-
-@sign_in_required
-def organisation_edit(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.organisation_for(user=request.user)
-    form = forms.OrganisationForm(
-        request.POST if request.method == "POST" else None, instance=organisation
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        try:
-            if organisation is None:
-                services.organisation_create(user=request.user, data=data)
-            else:
-                services.organisation_update(
-                    organisation=organisation, by=request.user, data=data
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your organisation profile has been saved")
-            return redirect(_safe_next(request, reverse("account_home")))
-    return render(
-        request,
-        "account/organisation.html",
-        {"form": form, "organisation": organisation, "next": _safe_next(request, "")},
-    )
-
-
-@sign_in_required
-@rate_limit("invite", key="user")
-def organisation_invite(request: HttpRequest) -> HttpResponse:
-    organisation = selectors.organisation_for(user=request.user)
-    if organisation is None:
-        return redirect("organisation_edit")
-    form = forms.InviteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_invite(
-                organisation=organisation,
-                by=request.user,
-                email=form.cleaned_data["email"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Invitation sent to {form.cleaned_data['email']}"
-            )
-            return redirect("account_home")
-    return render(
-        request, "account/invite.html", {"form": form, "organisation": organisation}
-    )
-
-
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(
-        OrganisationInvitation.objects.select_related("organisation"), token=token
-    )
-    if not request.user.is_authenticated:
-        return render(request, "account/invitation.html", {"invitation": invitation})
-    error = ""
-    if request.method == "POST":
-        try:
-            services.invitation_accept(invitation=invitation, user=request.user)
-        except ValidationError as e:
-            error = e.messages[0]
-        else:
-            messages.success(request, f"You have joined {invitation.organisation.name}")
-            return redirect("account_home")
-    return render(
-        request, "account/invitation.html", {"invitation": invitation, "error": error}
-    )
-
+from .models import ChallengePage, Entry, EntryAttachment
 
 # --- Interest and questions -----------------------------------------------------------
 
@@ -297,7 +64,7 @@ def challenge_question(request: HttpRequest, challenge_id: int) -> HttpResponse:
 @require_POST
 def entry_start(request: HttpRequest) -> HttpResponse:
     challenge = _live_challenge(request.POST.get("challenge"))
-    if selectors.organisation_for(user=request.user) is None:
+    if organisation_for(user=request.user) is None:
         return redirect(reverse("organisation_edit") + "?next=" + challenge.url)
     try:
         entry = services.entry_start(challenge=challenge, user=request.user)
@@ -538,6 +305,6 @@ def entries_list(request: HttpRequest) -> HttpResponse:
         "challenges/entries_list.html",
         {
             "entries": selectors.entries_for_user(user=request.user),
-            "organisation": selectors.organisation_for(user=request.user),
+            "organisation": organisation_for(user=request.user),
         },
     )

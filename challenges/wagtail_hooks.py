@@ -15,10 +15,11 @@ from wagtail.permissions import register_permission_policy
 
 from home.audit import ExportAuditMixin
 from home.forms import add_service_errors
-from home.roles import is_programme_lead
+from home.roles import is_assessor, is_programme_lead
 from home.status_tags import StatusTags
 
 from . import services
+from .judging import selectors as judging_selectors
 from .judging.admin import (
     ConflictOfInterestViewSet,
     JudgingViewSet,
@@ -253,3 +254,25 @@ def register_challenge_status_tags():
             },
         ),
     ]
+
+
+@hooks.register("construct_account_page")
+def add_account_page_links(request, context):
+    """The account page links assessors to their assessments, public servants to the
+    promising solutions, and a start-up's people to its entries."""
+    user = request.user
+    if is_assessor(user):
+        context["links"].append(
+            {"url": reverse("assessments"), "text": "Your assessments"}
+        )
+    if judging_selectors.can_browse_promising_solutions(user):
+        context["links"].append(
+            {
+                "url": reverse("promising_solutions"),
+                "text": "Promising solutions from Urban Challenge entrants",
+            }
+        )
+    if context["organisation"] is not None:
+        context["organisation_links"].append(
+            {"url": reverse("entries_list"), "text": "Your entries"}
+        )

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -302,6 +304,28 @@ class OrganisationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.organisation}"
+
+
+class OrganisationInvitation(models.Model):
+    """An invitation, by email, to join an organisation as a member."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Made by the challenges app, where the model began; the table keeps its name.
+        db_table = "challenges_organisationinvitation"
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
 
 
 class OutboundEmail(models.Model):

@@ -1,5 +1,18 @@
+"""Writes for the ground floor: roles, accounts, organisations and invitations,
+notification preferences and shared page helpers."""
+
+from datetime import timedelta
+
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.log_actions import log
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -8,7 +21,20 @@ from wagtail.models import (
 )
 
 from . import roles
-from .models import NotificationKind, NotificationPreference, User
+from .emails import email_queue
+from .models import (
+    NotificationKind,
+    NotificationPreference,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    User,
+)
+from .selectors import organisation_for
+
+# The salt predates the move from challenges: links already emailed keep working.
+CONFIRM_SALT = "challenges.account-confirm"
+CONFIRM_MAX_AGE = timedelta(days=3)
 
 
 def _permission(dotted: str) -> Permission:
@@ -75,8 +101,6 @@ def notification_preference_update(
     *, user: User, frequency: str, muted_kinds: list[str]
 ) -> NotificationPreference:
     """Save how `user` wants to hear from the Lab and confirm it by email."""
-    from .emails import email_queue
-
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
         user=user
     )
@@ -92,3 +116,236 @@ def notification_preference_update(
         context={"user": user, "preference": preference},
     )
     return preference
+
+
+# --- Accounts -------------------------------------------------------------------------
+
+
+def _confirm_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRM_SALT)
+
+
+@transaction.atomic
+def account_sign_up(*, email: str, password: str) -> User:
+    """A new start-up account, inactive until its email address is confirmed."""
+    email = User.objects.normalize_email(email).strip()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email address exists"})
+    user = User(username=email.lower()[:150], email=email, is_active=False)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    account_confirmation_send(user=user)
+    return user
+
+
+def account_confirmation_send(*, user: User) -> None:
+    url = reverse("account_confirm", kwargs={"token": _confirm_token(user)})
+    email_queue(
+        key=f"account-confirm:{user.pk}:{timezone.now().isoformat()}",
+        to=user.email,
+        subject="Confirm your email address",
+        template="account_confirm",
+        context={"user": user, "path": url},
+    )
+
+
+@transaction.atomic
+def account_confirm(*, token: str) -> User:
+    try:
+        data = signing.loads(
+            token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE.total_seconds()
+        )
+    except signing.SignatureExpired as error:
+        raise ValidationError("This link has expired", code="expired") from error
+    except signing.BadSignature as error:
+        raise ValidationError("This link is not valid", code="invalid") from error
+    user = (
+        User.objects.select_for_update().filter(pk=data["u"], email=data["e"]).first()
+    )
+    if user is None:
+        raise ValidationError("This link is not valid", code="invalid")
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+# --- Organisations --------------------------------------------------------------------
+#
+# One path for the start-up's own profile form and the staff's Organisations admin: the
+# same rules (name, a unique slug, the org-id from a Companies House number) either way.
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:180] or "organisation"
+    others = Organisation.objects.exclude(pk=exclude_pk)
+    slug, n = base, 1
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _organisation_save(organisation: Organisation) -> Organisation:
+    organisation.name = organisation.name.strip()
+    if not organisation.slug:
+        organisation.slug = _unique_slug(organisation.name, exclude_pk=organisation.pk)
+    if organisation.companies_house_number and not organisation.org_id:
+        organisation.org_id = f"GB-COH-{organisation.companies_house_number}"
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_create(*, by: User, data: dict, join: bool = True) -> Organisation:
+    """A new organisation.
+
+    `join` (the start-up's profile form): a business, with `by` as its administrator;
+    `by` must not belong to an organisation yet. Otherwise (the staff admin) `by` needs
+    permission to add organisations, chooses the type and does not join it.
+    """
+    if join:
+        if not by.is_authenticated:
+            raise PermissionDenied
+        if organisation_for(user=by) is not None:
+            raise ValidationError("You already belong to an organisation")
+        data = {**data, "org_type": Organisation.Type.BUSINESS}
+    elif not by.has_perm("home.add_organisation"):
+        raise PermissionDenied
+    organisation = _organisation_save(Organisation(**data))
+    log(instance=organisation, action="wagtail.create", user=by, content_changed=True)
+    if join:
+        OrganisationMembership.objects.create(
+            organisation=organisation, user=by, role=OrganisationMembership.Role.ADMIN
+        )
+    return organisation
+
+
+def _is_admin(*, organisation: Organisation, user: User) -> bool:
+    return OrganisationMembership.objects.filter(
+        organisation=organisation, user=user, role=OrganisationMembership.Role.ADMIN
+    ).exists()
+
+
+def _require_admin(*, organisation: Organisation, user: User) -> None:
+    if not _is_admin(organisation=organisation, user=user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, by: User, data: dict
+) -> Organisation:
+    """Change a profile: its own administrators, or staff who may change organisations."""
+    if not (
+        by.has_perm("home.change_organisation")
+        or _is_admin(organisation=organisation, user=by)
+    ):
+        raise PermissionDenied
+    for field, value in data.items():
+        setattr(organisation, field, value)
+    _organisation_save(organisation)
+    log(instance=organisation, action="wagtail.edit", user=by, content_changed=True)
+    return organisation
+
+
+# Rows that belong to the organisation alone and go with it.
+_DELETED_WITH_ORGANISATION = {OrganisationInvitation}
+# What a deletion leaves in place, with the link emptied.
+_OUTLIVES_ORGANISATION = {models.SET_NULL, models.SET_DEFAULT, models.DO_NOTHING}
+
+
+def _organisation_uses(organisation: Organisation) -> list[str]:
+    """What refers to the organisation and would be deleted with it or stop it, as
+    "2 organisation memberships", "1 pilot": every reverse relation of every app
+    (members, entries, proposals, pilots, partner pages, challenges held...), found
+    through the model's meta, so that home needs to know none of those apps."""
+    uses = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created) or relation.concrete:
+            continue
+        model = relation.related_model
+        if model in _DELETED_WITH_ORGANISATION or model._meta.auto_created:
+            continue  # an automatic many-to-many table: its relation is counted
+        if getattr(relation, "on_delete", None) in _OUTLIVES_ORGANISATION:
+            continue
+        count = model._base_manager.filter(
+            **{f"{relation.field.name}__in": [organisation.pk]}
+        ).count()
+        if count:
+            meta = model._meta
+            name = meta.verbose_name if count == 1 else meta.verbose_name_plural
+            uses.append(f"{count} {name}")
+    return uses
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, by: User) -> None:
+    """Delete an organisation nobody acts for and nothing refers to. Its invitations
+    go with it."""
+    if not by.has_perm("home.delete_organisation"):
+        raise PermissionDenied
+    uses = _organisation_uses(organisation)
+    if uses:
+        raise ValidationError(
+            f"{organisation.name} cannot be deleted while it has {', '.join(uses)}",
+            code="in_use",
+        )
+    log(instance=organisation, action="wagtail.delete", user=by, deleted=True)
+    try:
+        with transaction.atomic():
+            organisation.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            f"{organisation.name} cannot be deleted: other records refer to it",
+            code="in_use",
+        ) from error
+
+
+@transaction.atomic
+def organisation_invite(
+    *, organisation: Organisation, by: User, email: str
+) -> OrganisationInvitation:
+    _require_admin(organisation=organisation, user=by)
+    email = User.objects.normalize_email(email).strip()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a member"})
+    invitation = OrganisationInvitation.objects.create(
+        organisation=organisation, email=email, invited_by=by
+    )
+    email_queue(
+        key=f"organisation-invitation:{invitation.pk}",
+        to=email,
+        subject=f"Join {organisation.name} on the Public Impact Lab",
+        template="organisation_invitation",
+        context={
+            "organisation": organisation,
+            "invited_by": by,
+            "path": reverse("invitation_accept", kwargs={"token": invitation.token}),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: OrganisationInvitation, user: User) -> None:
+    invitation = OrganisationInvitation.objects.select_for_update().get(
+        pk=invitation.pk
+    )
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used")
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError("This invitation was sent to another email address")
+    if organisation_for(user=user) is not None:
+        raise ValidationError("You already belong to an organisation")
+    OrganisationMembership.objects.get_or_create(
+        organisation=invitation.organisation, user=user
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])

@@ -4,17 +4,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import views as home_views
-
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path(
-        "notifications/preferences/",
-        home_views.notification_preferences,
-        name="notification_preferences",
-    ),
-    # Urban Challenges: start-up accounts, questions and entries (issue 3).
+    # Accounts, organisation profiles, invitations and notification settings.
+    path("", include("home.urls")),
+    # Urban Challenges: questions, entries and judging (issue 3).
     path("", include("challenges.urls")),
     # Pilots: proposals from public servants, measurements from pilot leads (issue 5).
     path("", include("pilots.urls")),

@@ -1,35 +1,19 @@
 """Front-end pages: public servants raise and submit proposals; pilot leads record
 measurements. Views hold no rules: they check who is asking and call services."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from home import roles
+from home.access import public_servant_required, sign_in_required
 from home.forms import add_service_errors
 
 from . import selectors
 from .forms import CsvUploadForm, MeasurementForm, ProposalForm
 from .models import ImportJob
 from .services import measurements, proposals
-
-
-def public_servant_required(view):
-    """Signed in, and a member of a public or voluntary body; otherwise 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not roles.is_public_servant(request.user):
-            raise PermissionDenied("Pilot proposals are for public servants")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @public_servant_required
@@ -127,13 +111,13 @@ def _led_pilot(request, pk):
     return get_object_or_404(selectors.pilots_led_by(user=request.user), pk=pk)
 
 
-@login_required
+@sign_in_required
 def my_pilots(request: HttpRequest) -> HttpResponse:
     pilots = selectors.pilots_led_by(user=request.user)
     return render(request, "pilots/my_pilots.html", {"pilots": pilots})
 
 
-@login_required
+@sign_in_required
 @require_http_methods(["GET", "POST"])
 def pilot_measurements(request: HttpRequest, pk: int) -> HttpResponse:
     """The pilot lead's page: results so far, record one value, upload or download CSV.
@@ -185,7 +169,7 @@ def pilot_measurements(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@sign_in_required
 def pilot_measurements_csv(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _led_pilot(request, pk)
     response = HttpResponse(
@@ -197,7 +181,7 @@ def pilot_measurements_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@sign_in_required
 def import_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     pilot = _led_pilot(request, pk)
     job = get_object_or_404(ImportJob, pk=job_pk, pilot=pilot)

@@ -16,7 +16,6 @@ from challenges.models import (
     Entry,
     EntryAttachment,
 )
-from home.models import OrganisationMembership
 from tests.challenges.files import EXE, PDF, PNG, docx_bytes, upload
 from tests.factories.challenges import (
     COMPLETE_PARTS,
@@ -386,77 +385,3 @@ class DraftReminderTests:
             [user.email, colleague.email]
         )
         assert f"/entries/{draft.pk}/" in reminders[0].body
-
-
-class AccountServiceTests:
-    def test_sign_up_is_inactive_until_confirmed(
-        self, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            user = services.account_sign_up(
-                email="new@startup.example", password="a-sturdy-passphrase-9"
-            )
-        assert not user.is_active
-        body = mail.outbox[-1].body
-        token = body.split("/account/confirm/")[1].split("/")[0]
-        services.account_confirm(token=token)
-        user.refresh_from_db()
-        assert user.is_active
-
-    def test_weak_password_and_taken_email_refused(self, startup):
-        _, existing = startup
-        with pytest.raises(ValidationError) as error:
-            services.account_sign_up(email="x@startup.example", password="password")
-        assert "password" in error.value.error_dict
-        with pytest.raises(ValidationError) as error:
-            services.account_sign_up(
-                email=existing.email.upper(), password="a-sturdy-passphrase-9"
-            )
-        assert "email" in error.value.error_dict
-
-    def test_tampered_token_refused(self):
-        with pytest.raises(ValidationError):
-            services.account_confirm(token="not-a-token")
-
-    def test_invitation_joins_the_organisation(
-        self, startup, django_capture_on_commit_callbacks
-    ):
-        organisation, admin = startup
-        with django_capture_on_commit_callbacks(execute=True):
-            invitation = services.organisation_invite(
-                organisation=organisation, by=admin, email="colleague@startup.example"
-            )
-        assert invitation.token in mail.outbox[-1].body
-        colleague = UserFactory(email="colleague@startup.example")
-        services.invitation_accept(invitation=invitation, user=colleague)
-        assert OrganisationMembership.objects.filter(
-            organisation=organisation, user=colleague, role="member"
-        ).exists()
-        with pytest.raises(ValidationError):
-            services.invitation_accept(invitation=invitation, user=colleague)
-
-    def test_only_admins_invite(self, startup):
-        organisation, _ = startup
-        member = member_of(organisation, role="member")
-        with pytest.raises(PermissionDenied):
-            services.organisation_invite(
-                organisation=organisation, by=member, email="x@startup.example"
-            )
-
-    def test_organisation_create_makes_an_admin_business(self):
-        user = UserFactory()
-        organisation = services.organisation_create(
-            user=user,
-            data={
-                "name": "Brand New Ltd",
-                "companies_house_number": "12345678",
-                "website": "",
-                "size": "micro",
-                "local_authority_area": "walsall",
-            },
-        )
-        assert organisation.org_type == "business"
-        assert organisation.org_id == "GB-COH-12345678"
-        assert organisation.memberships.get().role == "admin"
-        with pytest.raises(ValidationError):
-            services.organisation_create(user=user, data={"name": "Second Ltd"})

@@ -23,7 +23,6 @@ from tests.challenges.files import EXE, PDF, upload
 from tests.factories.challenges import (
     COMPLETE_PARTS,
     ChallengePageFactory,
-    UserFactory,
     challenge_with_criteria,
 )
 
@@ -180,124 +179,6 @@ class ChallengePageTests:
         response = client.post(url, data)
         assert response.status_code == 302, response.content.decode()[:3000]
         assert ChallengePage.objects.filter(slug="weights-test").exists()
-
-
-class SignUpViewTests:
-    def test_errors_beside_fields_keep_what_was_typed(self, client):
-        response = client.post(
-            reverse("sign_up"), {"email": "not-an-email", "password": "short"}
-        )
-        content = response.content.decode()
-        assert response.status_code == 200
-        assert "govuk-error-summary" in content
-        assert 'id="id_email-error"' in content
-        assert 'value="not-an-email"' in content
-        assert not User.objects.filter(email="not-an-email").exists()
-        response = client.post(
-            reverse("sign_up"), {"email": "ok@startup.example", "password": "password"}
-        )
-        assert 'id="id_password-error"' in response.content.decode()
-        assert not User.objects.filter(email="ok@startup.example").exists()
-
-    def test_sign_up_is_rate_limited(self, client, settings):
-        settings.CHALLENGES_RATE_LIMITS = {
-            **settings.CHALLENGES_RATE_LIMITS,
-            "sign_up": "3/h",
-        }
-        for i in range(3):
-            client.post(
-                reverse("sign_up"), {"email": f"x{i}@s.example", "password": "x"}
-            )
-        response = client.post(
-            reverse("sign_up"),
-            {"email": "ok@startup.example", "password": "a-sturdy-pass-91"},
-        )
-        assert response.status_code == 429
-        assert "Too many attempts" in response.content.decode()
-        assert not User.objects.filter(email="ok@startup.example").exists()
-
-    def test_sign_in_is_rate_limited(self, client, settings):
-        settings.CHALLENGES_RATE_LIMITS = {
-            **settings.CHALLENGES_RATE_LIMITS,
-            "sign_in": "3/d",
-        }
-        UserFactory(email="real@startup.example")
-        for _ in range(3):
-            response = client.post(
-                reverse("sign_in"),
-                {"email": "real@startup.example", "password": "wrong"},
-            )
-            assert "is not right" in response.content.decode()
-        response = client.post(
-            reverse("sign_in"),
-            {"email": "real@startup.example", "password": "a-long-test-password-42"},
-        )
-        assert response.status_code == 429
-        assert "_auth_user_id" not in client.session
-
-    def test_password_reset_is_rate_limited(
-        self, client, settings, django_capture_on_commit_callbacks
-    ):
-        settings.CHALLENGES_RATE_LIMITS = {
-            **settings.CHALLENGES_RATE_LIMITS,
-            "password_reset": "2/h",
-        }
-        UserFactory(email="forgot@startup.example")
-        for _ in range(2):
-            with django_capture_on_commit_callbacks(execute=True):
-                response = client.post(
-                    reverse("password_reset"), {"email": "forgot@startup.example"}
-                )
-            assert response.status_code == 302
-        sent = len(mail.outbox)
-        assert sent >= 1  # two requests in the same second share one token and email
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("password_reset"), {"email": "forgot@startup.example"}
-            )
-        assert response.status_code == 429
-        assert len(mail.outbox) == sent
-
-    def test_unconfirmed_account_cannot_sign_in(
-        self, client, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.account_sign_up(
-                email="new@startup.example", password="a-sturdy-pass-91"
-            )
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("sign_in"),
-                {"email": "new@startup.example", "password": "a-sturdy-pass-91"},
-            )
-        assert "Confirm your email address first" in response.content.decode()
-        assert "_auth_user_id" not in client.session
-        assert len([m for m in mail.outbox if m.to == ["new@startup.example"]]) == 2
-
-    def test_password_reset_sends_a_working_link(
-        self, client, django_capture_on_commit_callbacks
-    ):
-        UserFactory(email="forgot@startup.example")
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("password_reset"), {"email": "forgot@startup.example"}
-            )
-        assert response.status_code == 302
-        body = mail.outbox[-1].body
-        path = "/account/reset/" + body.split("/account/reset/")[1].split()[0]
-        response = client.get(path, follow=True)
-        assert response.status_code == 200
-        response = client.post(
-            response.redirect_chain[-1][0],
-            {
-                "new_password1": "brand-new-passphrase-7",
-                "new_password2": "brand-new-passphrase-7",
-            },
-        )
-        assert response.status_code == 302
-        assert User.objects.get(email="forgot@startup.example").check_password(
-            "brand-new-passphrase-7"
-        )
 
 
 class QuestionViewTests:
@@ -574,35 +455,3 @@ class EntryPermissionTests:
         client.force_login(startup[1])
         content = client.get(reverse("entries_list")).content.decode()
         assert "Draft" in content and "Rival idea" not in content
-
-
-class InvitationViewTests:
-    def test_invited_colleague_joins(
-        self, client, startup, django_capture_on_commit_callbacks
-    ):
-        organisation, admin = startup
-        client.force_login(admin)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("organisation_invite"), {"email": "mate@startup.example"}
-            )
-        assert response.status_code == 302
-        path = (
-            "/account/invitations/"
-            + mail.outbox[-1].body.split("/account/invitations/")[1].split()[0]
-        )
-        colleague = UserFactory(email="mate@startup.example")
-        client.force_login(colleague)
-        assert client.post(path).status_code == 302
-        assert organisation.memberships.filter(user=colleague).exists()
-
-    def test_wrong_person_cannot_use_an_invitation(self, client, startup):
-        organisation, admin = startup
-        invitation = services.organisation_invite(
-            organisation=organisation, by=admin, email="mate@startup.example"
-        )
-        intruder = UserFactory(email="intruder@elsewhere.example")
-        client.force_login(intruder)
-        response = client.post(reverse("invitation_accept", args=[invitation.token]))
-        assert "another email address" in response.content.decode()
-        assert not organisation.memberships.filter(user=intruder).exists()

@@ -13,11 +13,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from challenges.models import Clarification, Entry, OrganisationInvitation
+from challenges.models import Clarification, Entry
 from home.models import (
     NotificationKind,
     NotificationPreference,
     Organisation,
+    OrganisationInvitation,
     OutboundEmail,
     User,
 )

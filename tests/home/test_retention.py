@@ -15,8 +15,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from challenges import services as challenge_services
 from challenges.models import Entry, EntryAttachment
+from home import services as home_services
 from home.emails import email_queue
 from home.models import LabSettings, MailLog, OutboundEmail, User
 from home.retention import retention_purge
@@ -114,11 +114,11 @@ class UnconfirmedAccountTests:
     def test_unconfirmed_accounts_go_after_the_period(self, db, now):
         period = days("RETENTION_UNCONFIRMED_ACCOUNT_DAYS")
         with freeze_time(now - period - timedelta(hours=1)):
-            old = challenge_services.account_sign_up(
+            old = home_services.account_sign_up(
                 email="old@startup.example", password="a-long-test-password-42"
             )
         with freeze_time(now - period + timedelta(hours=1)):
-            recent = challenge_services.account_sign_up(
+            recent = home_services.account_sign_up(
                 email="recent@startup.example", password="a-long-test-password-42"
             )
         with freeze_time(now - period * 3):

@@ -7,8 +7,8 @@ Run from the project root, with nothing else needed:
 In a temporary folder (deleted afterwards) it builds a SQLite database the way `make demo`
 does, with the development settings: `manage.py migrate`, then
 `manage.py load_demo_content`. The demo content has no organisation invitation, so two are
-added through `challenges.services.organisation_invite`, so that the invitation rows (a
-model about to move between apps) are in the fixture too. Then it writes, into
+added through `home.services.organisation_invite`, so that the invitation rows (a
+model that moved from challenges to home) are in the fixture too. Then it writes, into
 tests/migrations/fixtures/baseline/:
 
 - migrations.json: the applied migration nodes, in the order django_migrations holds them,
@@ -93,7 +93,7 @@ def _build(database: Path, workdir: Path) -> list[dict]:
     # As a manage.py command would, load the URLs and Wagtail's hooks (what they
     # register, e.g. snippets, decides what the reference index records on a save).
     call_command("check", verbosity=0)
-    from challenges import services
+    from home import services
     from home.models import OrganisationMembership
 
     for admin_email, email in INVITATIONS:
