@@ -37,6 +37,7 @@ from challenges.models import (
     ChallengePage,
     ChallengePageTag,
     Entry,
+    Judging,
 )
 from home import page_cache
 from home.models import LocalAuthorityArea, Organisation
@@ -364,6 +365,7 @@ class LoadData:
         progress = Progress(self.stdout, "challenges", count)
         pages = []
         holder_links, tag_links, criteria, entries = [], [], [], []
+        judgings = []
         for i in range(count):
             opens = self.now - datetime.timedelta(days=rng.randrange(-30, 900))
             closes = opens + datetime.timedelta(days=rng.randrange(30, 75))
@@ -382,17 +384,15 @@ class LoadData:
                     questions_close_at=closes - datetime.timedelta(days=10),
                     closes_at=closes,
                     decision_expected=(closes + datetime.timedelta(days=30)).date(),
-                    judging_state=(
-                        ChallengePage.JudgingState.AWARDED
-                        if closes < self.now - datetime.timedelta(days=60)
-                        else ChallengePage.JudgingState.NOT_STARTED
-                    ),
                     live=True,
                     first_published_at=opens,
                     last_published_at=opens,
                 )
             )
             pages.append(page)
+            if closes < self.now - datetime.timedelta(days=60):
+                # Bulk rows, as for the entries below: load data, not a judging round.
+                judgings.append(Judging(challenge=page, state=Judging.State.AWARDED))
             for holder in rng.sample(public, rng.randint(1, 2)):
                 holder_links.append(
                     ChallengePage.holders.through(
@@ -434,6 +434,7 @@ class LoadData:
         ChallengePageTag.objects.bulk_create(tag_links, BATCH)
         AssessmentCriterion.objects.bulk_create(criteria, BATCH)
         Entry.objects.bulk_create(entries, BATCH)
+        Judging.objects.bulk_create(judgings, BATCH)
         return pages
 
     def case_studies(self, pilots) -> int:

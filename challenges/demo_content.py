@@ -209,12 +209,6 @@ def _dates(state: str, now) -> dict:
         "questions_close_at": closes - 7 * day,
         "closes_at": closes,
         "decision_expected": (closes + 45 * day).date(),
-        # Awarded briefs start in judging: the demo judging round (demo_judging.py)
-        # takes them through the services to "awarded", as a real round would.
-        "judging_state": {
-            "closed": ChallengePage.JudgingState.IN_PROGRESS,
-            "awarded": ChallengePage.JudgingState.IN_PROGRESS,
-        }.get(state, ChallengePage.JudgingState.NOT_STARTED),
     }
 
 
@@ -651,8 +645,6 @@ def _ensure_judging(*, challenges: dict, now, stdout) -> None:
         challenge = challenges[slug]
         if Judging.objects.filter(challenge=challenge).exists():
             continue
-        if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
-            continue  # awarded before judging lived in the platform: leave it
         for person in people.values():
             judging_services.panel_assessor_add(
                 challenge=challenge, assessor=person, by=lead

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from home.blocks import BaseStreamBlock, stream_text
 
+from .judging.panels import JudgingStatePanel
 from .page_forms import ChallengePageForm
 from .storage import private_storage
 
@@ -62,11 +63,6 @@ class ChallengePageTag(TaggedItemBase):
 
 
 class ChallengePage(Page):
-    class JudgingState(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "Judging in progress"
-        AWARDED = "awarded", "Winners announced"
-
     summary = models.TextField(
         max_length=500, help_text="Shown in listings and at the top"
     )
@@ -93,9 +89,6 @@ class ChallengePage(Page):
     questions_close_at = models.DateTimeField("clarification questions close")
     closes_at = models.DateTimeField("entries close")
     decision_expected = models.DateField("decision expected")
-    judging_state = models.CharField(
-        max_length=20, choices=JudgingState.choices, default=JudgingState.NOT_STARTED
-    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -117,8 +110,8 @@ class ChallengePage(Page):
                 FieldPanel("questions_close_at"),
                 FieldPanel("closes_at"),
                 FieldPanel("decision_expected"),
-                # Judging moves it (allocation, then winners): see services.
-                FieldPanel("judging_state", read_only=True),
+                # Operational, not content: read from the Judging row.
+                JudgingStatePanel(heading="Judging"),
             ],
             heading="Key dates and judging",
         ),
@@ -148,8 +141,22 @@ class ChallengePage(Page):
     class Meta:
         verbose_name = "challenge"
 
+    @property
+    def judging_state(self) -> str:
+        """The state of the challenge's judging round (`Judging.state`; not started
+        while it has no Judging row). Querysets that list challenges select_related
+        "judging", so reading it costs no query there."""
+        try:
+            return self.judging.state
+        except Judging.DoesNotExist:
+            return Judging.State.NOT_STARTED
+
+    @property
+    def judging_state_label(self) -> str:
+        return Judging.State(self.judging_state).label
+
     def status_at(self, now) -> str:
-        if self.judging_state == self.JudgingState.AWARDED:
+        if self.judging_state == Judging.State.AWARDED:
             return ChallengeStatus.AWARDED
         if now < self.opens_at:
             return ChallengeStatus.UPCOMING
@@ -516,10 +523,20 @@ class EntryAttachment(models.Model):
 
 
 class Judging(models.Model):
-    """The settings and milestones of one challenge's judging round."""
+    """The settings, state and milestones of one challenge's judging round. A challenge
+    has none until judging first changes something (`ChallengePage.judging_state`)."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "Judging in progress"
+        AWARDED = "awarded", "Winners announced"
 
     challenge = models.OneToOneField(
         ChallengePage, on_delete=models.CASCADE, related_name="judging"
+    )
+    # Moved only by judging's services: allocation, then the winners.
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.NOT_STARTED
     )
     assessors_per_entry = models.PositiveSmallIntegerField(
         default=3, help_text="Independent assessors per entry (at least 3 is usual)"

@@ -18,6 +18,7 @@ from .models import (
     Clarification,
     Entry,
     EntryAttachment,
+    Judging,
 )
 
 PAGE_SIZE = 10
@@ -26,7 +27,7 @@ PAGE_SIZE = 10
 def challenge_status_q(status: str, *, now=None) -> Q:
     """The same rule as `ChallengePage.status_at`, as a database filter."""
     now = now or timezone.now()
-    awarded = Q(judging_state=ChallengePage.JudgingState.AWARDED)
+    awarded = Q(judging__state=Judging.State.AWARDED)
     if status == ChallengeStatus.AWARDED:
         return awarded
     if status == ChallengeStatus.UPCOMING:
@@ -41,7 +42,7 @@ def challenge_status_q(status: str, *, now=None) -> Q:
 def _status_rank(now) -> Case:
     """Open first (closing soonest first), then upcoming, closed, awarded."""
     return Case(
-        When(judging_state=ChallengePage.JudgingState.AWARDED, then=Value(3)),
+        When(judging__state=Judging.State.AWARDED, then=Value(3)),
         When(opens_at__gt=now, then=Value(1)),
         When(closes_at__gt=now, then=Value(0)),
         default=Value(2),
@@ -55,6 +56,7 @@ def challenge_list(*, status: str = "", theme: str = "") -> QuerySet[ChallengePa
         ChallengePage.objects.live()
         .public()
         .defer_streamfields()
+        .select_related("judging")
         .prefetch_related(
             Prefetch(
                 "tagged_items",
@@ -122,7 +124,7 @@ def challenge_page_context(*, challenge: ChallengePage, user: User) -> dict:
             challenge=challenge, organisation=organisation
         ).first()
     winners = []
-    if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
+    if challenge.judging_state == Judging.State.AWARDED:
         winners = list(
             Entry.objects.filter(
                 challenge=challenge, status=Entry.Status.SUCCESSFUL

@@ -24,6 +24,7 @@ from .models import (
     Entry,
     EntryAnswer,
     EntryAttachment,
+    Judging,
 )
 from .uploads import upload_check
 
@@ -388,7 +389,7 @@ def entry_draft_reminders_send(*, now=None) -> int:
             challenge__closes_at__gt=now,
             challenge__closes_at__lte=now + REMINDER_BEFORE,
         )
-        .exclude(challenge__judging_state=ChallengePage.JudgingState.AWARDED)
+        .exclude(challenge__judging__state=Judging.State.AWARDED)
         .select_related("challenge", "organisation")
         .prefetch_related("organisation__memberships__user")
     )

@@ -102,7 +102,7 @@ PUBLIC_TYPES = tuple(PAGE_API_FIELDS)
 # What each type's fields read, loaded with the page so a listing's queries do not
 # grow with its length: (select_related, prefetch_related).
 RELATED = {
-    ChallengePage: ((), ("holders", "themes")),
+    ChallengePage: (("judging",), ("holders", "themes")),
     CaseStudyPage: (("pilot",), ()),
     PartnerPage: (("organisation",), ()),
 }

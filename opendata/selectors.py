@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from challenges.models import ChallengePage, Entry
+from challenges.models import ChallengePage, Entry, Judging
 from home.models import Organisation
 from pilots.metrics import MetricSummary, expected_progress, metric_summary
 from pilots.models import Contact, Measurement, Metric, Pilot, PilotPartner, TaggedPilot
@@ -146,9 +146,15 @@ def challenges_published() -> QuerySet[ChallengePage]:
         ChallengePage.objects.live()
         .public()
         .defer_streamfields()
+        .select_related("judging")
         .prefetch_related("holders", "tagged_items__tag")
         .order_by("opens_at", "pk")
     )
+
+
+def challenges_awarded() -> QuerySet[ChallengePage]:
+    """Published challenges whose winners are announced."""
+    return challenges_published().filter(judging__state=Judging.State.AWARDED)
 
 
 def challenge_winners() -> QuerySet[Entry]:
@@ -160,7 +166,7 @@ def challenge_winners() -> QuerySet[Entry]:
     live_awarded = (
         ChallengePage.objects.live()
         .public()
-        .filter(judging_state=ChallengePage.JudgingState.AWARDED)
+        .filter(judging__state=Judging.State.AWARDED)
         .values("pk")
     )
     return (

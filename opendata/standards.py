@@ -150,10 +150,7 @@ def pilot_grant(pilot: Pilot, *, data_source: str) -> dict:
 
 
 def challenge_grants(*, data_source: str) -> list[dict]:
-    challenges = {
-        c.pk: c
-        for c in selectors.challenges_published().filter(judging_state="awarded")
-    }
+    challenges = {c.pk: c for c in selectors.challenges_awarded()}
     winners_by_challenge: dict[int, list] = {}
     for entry in selectors.challenge_winners():
         if entry.challenge_id in challenges:

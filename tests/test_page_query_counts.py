@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from challenges.models import ChallengePage, Clarification, Entry
+from challenges.models import ChallengePage, Clarification, Entry, Judging
 from home.models import StandardPage
 from pilots.models import Contact, PartnerRole, PilotPartner
 from tests.factories.challenges import (
@@ -38,7 +38,8 @@ from tests.factories.publishing import (
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    "challenge": 22,
+    # 22 until the judging state moved to the Judging row: the brief reads it once.
+    "challenge": 23,
     "case study": 21,
     "partner": 23,
     "standard": 12,
@@ -65,7 +66,7 @@ def challenge_with(size: int, home) -> ChallengePage:
         opens_at=now - datetime.timedelta(days=90),
         questions_close_at=now - datetime.timedelta(days=70),
         closes_at=now - datetime.timedelta(days=60),
-        judging_state=ChallengePage.JudgingState.AWARDED,
+        judging_state=Judging.State.AWARDED,
     )
     for _ in range(size):
         challenge.holders.add(PublicBodyFactory())

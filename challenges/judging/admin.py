@@ -79,7 +79,9 @@ class JudgingViewSet(ViewSet):
         )
 
     def panel_view(self, request: HttpRequest, challenge_id: int) -> HttpResponse:
-        challenge = get_object_or_404(ChallengePage, pk=challenge_id)
+        challenge = get_object_or_404(
+            ChallengePage.objects.select_related("judging"), pk=challenge_id
+        )
         judging = selectors.judging_of(challenge=challenge)
         allocate_form = forms.AllocateForm(
             initial={"per_entry": judging.assessors_per_entry}, prefix="allocate"

@@ -149,7 +149,7 @@ def assessor_overview(*, user: User) -> list[dict]:
     their assigned entries. Four queries, however many panels and entries."""
     panels = list(
         ChallengeAssessor.objects.filter(assessor=user)
-        .select_related("challenge")
+        .select_related("challenge__judging")
         .order_by("-challenge__closes_at")
     )
     declarations = {
@@ -181,7 +181,7 @@ def assessor_overview(*, user: User) -> list[dict]:
                 "challenge": challenge,
                 "declaration": declarations.get(challenge.pk),
                 "can_declare": judging_has_started(challenge=challenge, now=now)
-                and challenge.judging_state != ChallengePage.JudgingState.AWARDED,
+                and challenge.judging_state != Judging.State.AWARDED,
                 "assignments": mine,
                 "submitted": submitted,
             }
@@ -418,7 +418,7 @@ def panel_entry(*, entry: Entry) -> dict:
     """One entry's judging, for the lead: every assessment with named assessors,
     scores (with moderation) and comments, and the assignments that ended."""
     entry = (
-        Entry.objects.select_related("challenge", "organisation", "decided_by")
+        Entry.objects.select_related("challenge__judging", "organisation", "decided_by")
         .prefetch_related(_assignments_prefetch())
         .get(pk=entry.pk)
     )
@@ -588,6 +588,7 @@ def judging_challenges() -> QuerySet[ChallengePage]:
     return (
         ChallengePage.objects.filter(closes_at__lte=timezone.now())
         .defer_streamfields()
+        .select_related("judging")
         .order_by("-closes_at")
     )
 

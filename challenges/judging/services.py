@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 from home import roles
 from home.emails import email_queue
 from home.models import NotificationKind, User
+from search.tasks import search_document_update_task
 
 from ..models import (
     Assessment,
@@ -57,7 +58,7 @@ def _require_lead(user: User) -> None:
 def _require_judging_open(challenge: ChallengePage, *, now=None) -> None:
     if not selectors.judging_has_started(challenge=challenge, now=now):
         raise ValidationError("Judging starts when entries close", code="not_closed")
-    if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
+    if challenge.judging_state == Judging.State.AWARDED:
         raise ValidationError(
             "The winners of this challenge have been announced: judging is over",
             code="awarded",
@@ -73,31 +74,44 @@ def _require_not_released(entry: Entry) -> None:
 
 
 def _judging_lock(challenge: ChallengePage) -> Judging:
+    """The challenge's Judging row, made if need be, locked for this transaction; the
+    challenge reads its judging state from it from now on."""
     judging, _ = Judging.objects.get_or_create(challenge=challenge)
-    return Judging.objects.select_for_update().get(pk=judging.pk)
+    judging = Judging.objects.select_for_update().get(pk=judging.pk)
+    challenge.judging = judging
+    return judging
 
 
 def _name(user: User | None) -> str:
     return str(user) if user else ""
 
 
-def _judging_state_set(challenge: ChallengePage, state: str) -> None:
-    """Move the page's judging state without publishing a new revision: the live row
-    and the stored revisions all get the new value, so an editor's draft published
-    later cannot put back an old state. The search document follows on commit."""
-    ChallengePage.objects.filter(pk=challenge.pk).update(judging_state=state)
-    page = ChallengePage.objects.get(pk=challenge.pk)
-    for revision in {r for r in (page.latest_revision, page.live_revision) if r}:
-        revision.content["judging_state"] = state
-        revision.save(update_fields=["content"])
-    challenge.judging_state = state
+# Which states each state may be reached from: allocation starts judging, announcing
+# the winners ends it; nothing goes back.
+STATE_FROM = {
+    Judging.State.IN_PROGRESS: {Judging.State.NOT_STARTED},
+    Judging.State.AWARDED: {Judging.State.NOT_STARTED, Judging.State.IN_PROGRESS},
+}
 
-    def refresh_search(page_id=challenge.pk):
-        from search.tasks import search_document_update_task
 
-        search_document_update_task.delay(page_id=page_id)
-
-    transaction.on_commit(refresh_search)
+def _judging_state_move(*, judging: Judging, state: str) -> str:
+    """Move a locked Judging row to `state`; returns the state before. Judging is
+    operational data: the page, its revisions and its publishing are not touched. The
+    page's search document (its status facet) follows on commit."""
+    before = judging.state
+    if before not in STATE_FROM[state]:
+        raise ValidationError(
+            f"Judging cannot go from “{Judging.State(before).label}” to "
+            f"“{Judging.State(state).label}”",
+            code="state",
+        )
+    judging.state = state
+    judging.save(update_fields=["state"])
+    challenge_id = judging.challenge_id
+    transaction.on_commit(
+        lambda: search_document_update_task.delay(page_id=challenge_id)
+    )
+    return before
 
 
 # --- The panel -----------------------------------------------------------------------
@@ -108,7 +122,7 @@ def panel_assessor_add(
     *, challenge: ChallengePage, assessor: User, by: User
 ) -> ChallengeAssessor:
     _require_lead(by)
-    if challenge.judging_state == ChallengePage.JudgingState.AWARDED:
+    if challenge.judging_state == Judging.State.AWARDED:
         raise ValidationError("Judging of this challenge is over", code="awarded")
     if not assessor.groups.filter(name=roles.ASSESSORS).exists():
         raise ValidationError(
@@ -266,8 +280,8 @@ def assignments_allocate(
     Raises ValidationError, changing nothing, when an entry has too few unconflicted
     assessors, naming the entry and the shortfall."""
     _require_lead(by)
-    _require_judging_open(challenge)
     judging = _judging_lock(challenge)
+    _require_judging_open(challenge)
     if per_entry is not None:
         if not 1 <= per_entry <= MAX_PER_ENTRY:
             raise ValidationError(
@@ -357,9 +371,9 @@ def assignments_allocate(
     Entry.objects.filter(
         pk__in=[e.pk for e in entries], status=Entry.Status.SUBMITTED
     ).update(status=Entry.Status.UNDER_ASSESSMENT)
-    state_before = challenge.judging_state
-    if challenge.judging_state == ChallengePage.JudgingState.NOT_STARTED:
-        _judging_state_set(challenge, ChallengePage.JudgingState.IN_PROGRESS)
+    state_before = judging.state
+    if judging.state == Judging.State.NOT_STARTED:
+        _judging_state_move(judging=judging, state=Judging.State.IN_PROGRESS)
     before = {
         "loads": {str(k): v for k, v in load.items()},
         "judging_state": state_before,
@@ -376,7 +390,7 @@ def assignments_allocate(
             "before": before,
             "after": {
                 "loads": {str(k): v for k, v in load.items()},
-                "judging_state": challenge.judging_state,
+                "judging_state": judging.state,
             },
         },
     )
@@ -625,7 +639,7 @@ def assessment_save(
         raise PermissionDenied
     entry = assignment.entry
     _require_not_released(entry)
-    if entry.challenge.judging_state == ChallengePage.JudgingState.AWARDED:
+    if entry.challenge.judging_state == Judging.State.AWARDED:
         raise ValidationError("Judging of this challenge is over", code="awarded")
     assessment, _ = Assessment.objects.get_or_create(assignment=assignment)
     if assessment.is_submitted:
@@ -772,7 +786,7 @@ def score_moderate(
     )
     entry = score.assessment.assignment.entry
     _require_not_released(entry)
-    if entry.challenge.judging_state == ChallengePage.JudgingState.AWARDED:
+    if entry.challenge.judging_state == Judging.State.AWARDED:
         raise ValidationError("Judging of this challenge is over", code="awarded")
     if not score.assessment.is_submitted:
         raise ValidationError("Only submitted scores can be moderated")
@@ -918,8 +932,8 @@ def feedback_release_schedule(
     """Choose when feedback goes to every entrant at once. A time already past
     releases it straight away (after this transaction commits)."""
     _require_lead(by)
-    _require_judging_open(challenge)
     judging = _judging_lock(challenge)
+    _require_judging_open(challenge)
     if judging.feedback_released_at:
         raise ValidationError("Feedback has already been released", code="released")
     if release_at is None:
@@ -1032,8 +1046,8 @@ def winners_publish(*, challenge: ChallengePage, by: User) -> ChallengePage:
     """Announce the winners on the public brief. Feedback goes to entrants first, so
     nobody learns their result from the website."""
     _require_lead(by)
-    _require_judging_open(challenge)
     judging = _judging_lock(challenge)
+    _require_judging_open(challenge)
     if not judging.feedback_released_at:
         raise ValidationError(
             "Release feedback to every entrant before announcing the winners",
@@ -1044,8 +1058,7 @@ def winners_publish(*, challenge: ChallengePage, by: User) -> ChallengePage:
     )
     if not winners:
         raise ValidationError("No entry has been decided successful", code="no_winner")
-    before = challenge.judging_state
-    _judging_state_set(challenge, ChallengePage.JudgingState.AWARDED)
+    before = _judging_state_move(judging=judging, state=Judging.State.AWARDED)
     judging.winners_published_at = timezone.now()
     judging.save(update_fields=["winners_published_at"])
     log(
@@ -1054,7 +1067,7 @@ def winners_publish(*, challenge: ChallengePage, by: User) -> ChallengePage:
         user=by,
         data={
             "before": before,
-            "after": ChallengePage.JudgingState.AWARDED,
+            "after": judging.state,
             "winners": [e.pk for e in winners],
         },
     )

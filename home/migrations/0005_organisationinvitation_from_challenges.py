@@ -1,4 +1,4 @@
-# OrganisationInvitation comes from challenges (challenges.0003_organisationinvitation_
+# OrganisationInvitation comes from challenges (challenges.0006_organisationinvitation_
 # moves_to_home). State only: the model keeps its table, challenges_organisationinvitation,
 # with every row. Its content type follows it, so its permissions and the log entries
 # about invitations keep pointing at it.
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('home', '0004_jobs_and_notifications'),
-        ('challenges', '0003_organisationinvitation_moves_to_home'),
+        ('challenges', '0006_organisationinvitation_moves_to_home'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

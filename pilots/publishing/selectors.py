@@ -693,6 +693,7 @@ def partner_page_context(*, partner: PartnerPage) -> dict:
         .public()
         .filter(holders=organisation)
         .defer_streamfields()
+        .select_related("judging")
         .order_by("-closes_at"),
         "pilot_rows": pilot_rows,
         "case_studies": case_studies,

@@ -15,9 +15,15 @@ from wagtail.test.utils.form_data import (
 )
 
 from challenges import services
-from challenges.models import ChallengeIndexPage, ChallengePage, Clarification, Entry
+from challenges.models import (
+    ChallengeIndexPage,
+    ChallengePage,
+    Clarification,
+    Entry,
+    Judging,
+)
 from home.models import HomePage, User
-from tests.factories.challenges import UserFactory
+from tests.factories.challenges import UserFactory, closed_challenge
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +68,6 @@ def challenge_form_data(
             "questions_close_at": page.questions_close_at.strftime("%Y-%m-%d %H:%M"),
             "closes_at": page.closes_at.strftime("%Y-%m-%d %H:%M"),
             "decision_expected": page.decision_expected.isoformat(),
-            "judging_state": page.judging_state,
             "criteria": inline_formset(
                 [{**row, "ORDER": i} for i, row in enumerate(criteria)],
                 initial=existing,
@@ -137,6 +142,25 @@ class ChallengePageTypeTests(WagtailPageTestCase):
         )
         for challenge in ChallengePage.objects.all():
             self.assertEqual(sum(c.weight for c in challenge.criteria.all()), 100)
+
+
+class JudgingStateInEditorTests:
+    """The page editor shows the judging state from the Judging row, read-only."""
+
+    def test_shown_with_a_link_and_never_written_by_the_form(self, client, index_page):
+        page = closed_challenge(index_page, judging_state="awarded")
+        client.force_login(UserFactory(is_superuser=True, is_staff=True))
+        url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        content = client.get(url).content.decode()
+        assert "Winners announced" in content
+        assert reverse("judging:panel", args=[page.pk]) in content
+        # A form that still carries the old field changes nothing about judging.
+        data = {**challenge_form_data(page), "judging_state": "not_started"}
+        data["action-publish"] = "publish"
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Judging.objects.get(challenge=page).state == "awarded"
+        assert ChallengePage.objects.get(pk=page.pk).status == "awarded"
 
 
 class EntryAdminTests:

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from challenges.models import ChallengePage, Entry
+from challenges.models import ChallengePage, Entry, Judging
 from tests.factories.challenges import (
     UserFactory,
     closed_challenge,
@@ -26,8 +26,7 @@ def awarded(index_page):
     withdrawn = submitted_entry(challenge, title="Pulled out early")
     withdrawn.status = Entry.Status.WITHDRAWN
     withdrawn.save()
-    challenge.judging_state = ChallengePage.JudgingState.AWARDED
-    challenge.save()
+    Judging.objects.create(challenge=challenge, state=Judging.State.AWARDED)
     return challenge, withdrawn
 
 

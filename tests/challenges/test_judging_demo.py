@@ -69,7 +69,7 @@ class JudgingDemoTests:
 
     def check_a_round_mid_judging(self, loaded):
         challenge = ChallengePage.objects.get(slug="hospital-discharge-home-support")
-        assert challenge.judging_state == ChallengePage.JudgingState.IN_PROGRESS
+        assert challenge.judging_state == Judging.State.IN_PROGRESS
         sheet = judging_selectors.panel_sheet(challenge=challenge)
         progress = {
             r.entry.organisation.slug: (r.done, r.needed) for r in sheet["rows"]
@@ -100,7 +100,7 @@ class JudgingDemoTests:
     def check_awarded_rounds_have_full_scores_feedback_and_winners(self, loaded):
         for slug in ("retrofit-homes-net-zero", "fire-risk-home-safety-visits"):
             challenge = ChallengePage.objects.get(slug=slug)
-            assert challenge.judging_state == ChallengePage.JudgingState.AWARDED
+            assert challenge.judging_state == Judging.State.AWARDED
             assert challenge.status == "awarded"
             judging = Judging.objects.get(challenge=challenge)
             assert judging.feedback_released_at and judging.winners_published_at

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry, Revision
 
 from challenges.judging import selectors as judging_selectors
 from challenges.judging import services as judging_services
@@ -22,8 +22,13 @@ from challenges.models import (
     PromisingSolution,
 )
 from challenges.tasks import feedback_releases_due_task
+from search.models import SearchDocument
 from tests.challenges.judging import declare_none, full_scores, judging_round, submit
-from tests.factories.challenges import assessor, challenge_with_criteria
+from tests.factories.challenges import (
+    assessor,
+    challenge_with_criteria,
+    closed_challenge,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +79,7 @@ class FullRoundTests:
         )
         assert loads == [2, 2, 2, 3]
         r.challenge.refresh_from_db()
-        assert r.challenge.judging_state == ChallengePage.JudgingState.IN_PROGRESS
+        assert r.challenge.judging_state == Judging.State.IN_PROGRESS
         assert set(Entry.objects.values_list("status", flat=True)) == {
             Entry.Status.UNDER_ASSESSMENT
         }
@@ -163,7 +168,7 @@ class FullRoundTests:
         # Publish the winners on the public brief.
         judging_services.winners_publish(challenge=r.challenge, by=r.lead)
         r.challenge.refresh_from_db()
-        assert r.challenge.judging_state == ChallengePage.JudgingState.AWARDED
+        assert r.challenge.judging_state == Judging.State.AWARDED
         brief = client.get(r.challenge.url).content.decode()
         assert "Idea 1" in brief and "Start-up 1 Ltd" in brief
         assert "Idea 2" not in brief
@@ -534,11 +539,73 @@ class FeedbackReleaseTests:
             judging_services.winners_publish(challenge=r.challenge, by=r.lead)
         judging_services.feedback_release(challenge=r.challenge, by=r.lead)
         judging_services.winners_publish(challenge=r.challenge, by=r.lead)
-        page = ChallengePage.objects.get(pk=r.challenge.pk)
-        # An editor's later publish keeps the state: the revisions carry it too.
-        assert page.get_latest_revision_as_object().judging_state == "awarded"
-        page.get_latest_revision_as_object().save_revision().publish()
-        assert ChallengePage.objects.get(pk=page.pk).judging_state == "awarded"
+        assert Judging.objects.get(challenge=r.challenge).state == "awarded"
+        with pytest.raises(ValidationError, match="judging is over"):
+            judging_services.winners_publish(challenge=r.challenge, by=r.lead)
+
+
+def revisions_of(page: ChallengePage) -> list[tuple]:
+    """Every revision of the page, with its JSON, oldest first."""
+    return list(
+        Revision.page_revisions.filter(object_id=str(page.pk))
+        .order_by("pk")
+        .values_list("pk", "content")
+    )
+
+
+class JudgingStateTests:
+    """The state of a round lives in its Judging row: operational data, not content."""
+
+    def test_state_changes_leave_the_page_and_its_revisions_alone(
+        self, round3, django_capture_on_commit_callbacks
+    ):
+        r = round3
+        before = ChallengePage.objects.get(pk=r.challenge.pk)
+        revisions = revisions_of(before)
+        assert revisions and "judging_state" not in revisions[-1][1]
+        declare_none(r)
+        with django_capture_on_commit_callbacks(execute=True):
+            judging_services.assignments_allocate(challenge=r.challenge, by=r.lead)
+        assert Judging.objects.get(challenge=r.challenge).state == "in_progress"
+        decide_all(r)
+        judging_services.feedback_release(challenge=r.challenge, by=r.lead)
+        with django_capture_on_commit_callbacks(execute=True):
+            judging_services.winners_publish(challenge=r.challenge, by=r.lead)
+        assert Judging.objects.get(challenge=r.challenge).state == "awarded"
+        # No revision made, none rewritten, nothing published.
+        assert revisions_of(before) == revisions
+        after = ChallengePage.objects.get(pk=r.challenge.pk)
+        assert (after.latest_revision_id, after.live_revision_id) == (
+            before.latest_revision_id,
+            before.live_revision_id,
+        )
+        assert after.last_published_at == before.last_published_at
+        assert after.judging_state == "awarded" and after.status == "awarded"
+        # The public search's status facet followed, on commit.
+        assert SearchDocument.objects.get(page_id=after.pk).status == "awarded"
+        # An editor publishing the page afterwards cannot put an old state back.
+        after.get_latest_revision_as_object().save_revision().publish()
+        assert ChallengePage.objects.get(pk=after.pk).judging_state == "awarded"
+
+    def test_a_challenge_without_a_judging_row_has_not_started(self, index_page):
+        challenge = closed_challenge(index_page)
+        assert not Judging.objects.filter(challenge=challenge).exists()
+        assert challenge.judging_state == "not_started"
+        assert challenge.judging_state_label == "Not started"
+
+    def test_reading_the_state_costs_no_query_once_selected(
+        self, index_page, django_assert_num_queries
+    ):
+        closed_challenge(index_page, judging_state="awarded", slug="awarded-one")
+        closed_challenge(index_page, slug="never-judged")
+        with django_assert_num_queries(1):
+            states = {
+                c.slug: c.judging_state
+                for c in ChallengePage.objects.filter(
+                    slug__in=["awarded-one", "never-judged"]
+                ).select_related("judging")
+            }
+        assert states == {"awarded-one": "awarded", "never-judged": "not_started"}
 
 
 class PromisingSolutionTests:

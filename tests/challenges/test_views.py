@@ -71,7 +71,13 @@ class ChallengeIndexTests:
     @staticmethod
     def _make(index_page, n):
         for i in range(n):
-            page = ChallengePageFactory(parent=index_page, title=f"Listed {i}")
+            # Half with a Judging row (made once a lead sets a round up), half
+            # without: the listing reads each one's state without a query per card.
+            page = ChallengePageFactory(
+                parent=index_page,
+                title=f"Listed {i}",
+                judging_state="not_started" if i % 2 else None,
+            )
             if i % 3 == 0:
                 page.themes.add("Net zero", "Housing")
                 page.save()
@@ -135,7 +141,6 @@ class ChallengePageTests:
                 ),
                 "closes_at": (now + timedelta(days=10)).strftime("%Y-%m-%d %H:%M"),
                 "decision_expected": (now + timedelta(days=30)).strftime("%Y-%m-%d"),
-                "judging_state": "not_started",
                 "themes": "",
                 "criteria": inline_formset(
                     [

@@ -12,6 +12,7 @@ from challenges.models import (
     ChallengeIndexPage,
     ChallengePage,
     Entry,
+    Judging,
 )
 from home.models import Organisation, OrganisationMembership, User
 
@@ -60,6 +61,7 @@ class ChallengeIndexPageFactory(wagtail_factories.PageFactory):
 class ChallengePageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = ChallengePage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Challenge {n}")
     slug = factory.Sequence(lambda n: f"challenge-{n}")
@@ -77,6 +79,16 @@ class ChallengePageFactory(wagtail_factories.PageFactory):
     decision_expected = factory.LazyFunction(
         lambda: (timezone.now() + timedelta(days=60)).date()
     )
+
+    @factory.post_generation
+    def judging_state(obj, create, extracted, **kwargs):
+        """`judging_state="awarded"` starts the challenge with a Judging row in that
+        state: test data, as the bench loader makes it (a real round moves the state
+        through challenges.judging.services)."""
+        if create and extracted:
+            Judging.objects.update_or_create(
+                challenge=obj, defaults={"state": extracted}
+            )
 
 
 def challenge_with_criteria(parent, weights=(60, 40), **kwargs) -> ChallengePage:

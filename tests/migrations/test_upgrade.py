@@ -7,6 +7,8 @@ database next to the test database) is migrated only to the recorded migration n
 the recorded rows are loaded into it through the models of that migration state (not
 today's, which may have moved); then every migration since runs, and each table must
 still hold the recorded number of rows, and a few rows must be exactly as they were.
+Each challenge's judging state, once a page field, must be in its Judging row; then the
+run goes back past that move and forward again (see `_judging_state_round_trip`).
 
 The migrations run through Django's MigrationExecutor, as `manage.py migrate` runs them
 but without its post_migrate step (which adds the permissions and content types of new
@@ -174,6 +176,39 @@ def _new_default_database(tmp_path_factory):
             _pg_execute(test_db, f"DROP DATABASE IF EXISTS {name}")
 
 
+# Judging's state moved from the page (ChallengePage.judging_state) to its Judging row:
+# the migration before the copy, which the check below goes back to and forward from.
+JUDGING_STATE_ADDED = ("challenges", "0003_judging_state")
+
+
+def _judging_state_round_trip(connection, fixture_states: dict[int, str]) -> dict:
+    """After the upgrade: go back to before the copy (the page field returns, filled
+    from Judging), drop the Judging row of one challenge past "not started", as a
+    challenge judged before judging had its own rows has none, and upgrade again (the
+    copy makes that row). What each step left."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([JUDGING_STATE_ADDED])
+    reversed_pages = _rows(
+        connection, "challenges_challengepage", "page_ptr_id, judging_state"
+    )
+    dropped = max(pk for pk, state in fixture_states.items() if state != "not_started")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM challenges_judging WHERE challenge_id = %s", [dropped]
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    return {
+        "reversed pages": reversed_pages,
+        "dropped": dropped,
+        "judging again": _rows(
+            connection,
+            "challenges_judging",
+            "challenge_id, state, assessors_per_entry, feedback_released_at",
+        ),
+    }
+
+
 def _upgrade(connection) -> dict:
     """Baseline schema, baseline rows, every migration since: what each stage saw."""
     migrations, recorded_counts, objects = _read_fixture()
@@ -209,6 +244,13 @@ def _upgrade(connection) -> dict:
         "challenge pages": _challenge_pages(connection),
         "organisations": _rows(connection, "home_organisation", "id, name"),
     }
+    judging = _rows(connection, "challenges_judging", "challenge_id, state")
+    fixture_states = {
+        o["pk"]: o["fields"]["judging_state"]
+        for o in objects
+        if o["model"] == "challenges.challengepage"
+    }
+    round_trip = _judging_state_round_trip(connection, fixture_states)
     return {
         "recorded_applied": {tuple(node) for node in migrations["applied"]},
         "applied": applied,
@@ -220,6 +262,9 @@ def _upgrade(connection) -> dict:
         "upgraded_counts": upgraded_counts,
         "objects": objects,
         "rows": rows,
+        "judging": judging,
+        "fixture states": fixture_states,
+        **round_trip,
     }
 
 
@@ -298,3 +343,26 @@ class UpgradeTests:
         assert "admin@impactlab.example" in {email for _, email in expected["users"]}
         for name, rows in expected.items():
             assert upgrade["rows"][name] == rows, name
+
+    # The baseline's demo content made a Judging row for every challenge it took past
+    # "not started" (its rounds run through the services), so the copy creates no row
+    # there and every count above still holds; the round trip below covers a challenge
+    # without one.
+    def test_each_challenge_keeps_its_judging_state(self, upgrade):
+        pages = upgrade["fixture states"]
+        # The baseline has challenges in each state, so this cannot pass on nothing.
+        assert set(pages.values()) == {"not_started", "in_progress", "awarded"}
+        judging = dict(upgrade["judging"])
+        for page_id, state in pages.items():
+            assert judging.get(page_id, "not_started") == state, page_id
+
+    def test_going_back_puts_the_state_on_the_page(self, upgrade):
+        assert upgrade["reversed pages"] == set(upgrade["fixture states"].items())
+
+    def test_a_judged_challenge_without_a_judging_row_gets_one(self, upgrade):
+        rows = {row[0]: row[1:] for row in upgrade["judging again"]}
+        dropped = upgrade["dropped"]
+        state = upgrade["fixture states"][dropped]
+        # A new row: the state from the page, every other field the model's default.
+        assert rows[dropped] == (state, 3, None)
+        assert len(rows) == len(upgrade["judging"])

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from challenges.models import ChallengePage, Entry
+from challenges.models import Entry, Judging
 from pilots.models import PartnerRole, Pilot, PilotPartner, PilotProposal
 from tests.factories.challenges import (
     BusinessFactory,
@@ -139,7 +139,7 @@ def world(demo_site):
         questions_close_at=timezone.now() - datetime.timedelta(days=80),
         closes_at=timezone.now() - datetime.timedelta(days=60),
         decision_expected=(timezone.now() - datetime.timedelta(days=10)).date(),
-        judging_state=ChallengePage.JudgingState.AWARDED,
+        judging_state=Judging.State.AWARDED,
     )
     winner = BusinessFactory(name="Winner Ltd", slug="winner-ltd")
     loser = BusinessFactory(name=f"{SECRET} Loser Ltd", slug="secret-loser")

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('challenges', '0002_judging'),
+        ('challenges', '0005_remove_challengepage_judging_state'),
     ]
 
     operations = [
