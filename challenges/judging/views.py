@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from home import roles
+from home.access import sign_in_required
 from home.forms import add_service_errors
 
 from .. import selectors as challenge_selectors
 from ..models import Entry
-from ..views import sign_in_required
 from . import forms, selectors, services
 
 
@@ -235,7 +235,10 @@ def entry_promising_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect("entry_detail", entry_id=entry.pk)
 
 
-def public_servant_required(view):
+def promising_solutions_access(view):
+    """Signed in (else the sign-in page), and a public servant or a programme lead
+    (else 403)."""
+
     @sign_in_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -246,7 +249,7 @@ def public_servant_required(view):
     return wrapped
 
 
-@public_servant_required
+@promising_solutions_access
 def promising_solutions(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(
         selectors.promising_solutions(), selectors.PROMISING_PAGE_SIZE
