@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+PYTHON = sys.executable
 PORT = 8200
 
 PAGES = [
@@ -46,12 +46,12 @@ def run(*args, env, check=True):
 
 
 def manage(*args, env, check=True):
-    return run(PY, "manage.py", *args, env=env, check=check)
+    return run(PYTHON, "manage.py", *args, env=env, check=check)
 
 
 def has_command(name, env) -> bool:
     out = subprocess.run(
-        [PY, "manage.py", "help", name], cwd=ROOT, env=env, capture_output=True
+        [PYTHON, "manage.py", "help", name], cwd=ROOT, env=env, capture_output=True
     )
     return out.returncode == 0
 
@@ -72,7 +72,12 @@ def case_study_url(env) -> str | None:
         "    print(p.url if p else '')\n"
     )
     out = subprocess.run(
-        [PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [PYTHON, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip() or None
 
@@ -219,7 +224,7 @@ def main() -> None:
 
     server = subprocess.Popen(
         [
-            PY,
+            PYTHON,
             "-m",
             "gunicorn",
             "lab_site.wsgi",

@@ -371,30 +371,30 @@ def load(stdout) -> None:
     _bright, founder = startups["brightpath-analytics"]
     for challenge in challenges.values():
         _ensure_clarifications(challenge, founder, now)
-    S = Entry.Status
+    EntryStatus = Entry.Status
     entries = [
         (
             "damp-and-mould-early-warning",
             "brightpath-analytics",
-            S.DRAFT,
+            EntryStatus.DRAFT,
             "Predicting damp from repairs data",
         ),
         (
             "damp-and-mould-early-warning",
             "homesense-iot",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Low-cost humidity sensors for tenants",
         ),
         (
             "young-people-into-work",
             "brightpath-analytics",
-            S.DRAFT,
+            EntryStatus.DRAFT,
             "Finding young people services lose touch with",
         ),
         (
             "young-people-into-work",
             "nextstep-youth",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Peer mentors on the apps young people use",
         ),
         # Judged entries are submitted here; the demo judging round (demo_judging.py)
@@ -402,43 +402,43 @@ def load(stdout) -> None:
         (
             "hospital-discharge-home-support",
             "carebridge-software",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "One discharge board for hospital and council",
         ),
         (
             "hospital-discharge-home-support",
             "brightpath-analytics",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Forecasting care packages a week ahead",
         ),
         (
             "hospital-discharge-home-support",
             "homesense-iot",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Home sensors for the first fortnight after discharge",
         ),
         (
             "retrofit-homes-net-zero",
             "homesense-iot",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Retrofit planner for homeowners",
         ),
         (
             "retrofit-homes-net-zero",
             "brightpath-analytics",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Street-level retrofit opportunity maps",
         ),
         (
             "fire-risk-home-safety-visits",
             "brightpath-analytics",
-            S.SUBMITTED,
+            EntryStatus.SUBMITTED,
             "Risk model for home fire safety visits",
         ),
         (
             "fire-risk-home-safety-visits",
             "carebridge-software",
-            S.WITHDRAWN,
+            EntryStatus.WITHDRAWN,
             "Care-visit fire checks",
         ),
     ]

@@ -253,7 +253,7 @@ def entry_attachment_add(
             {"file": "An entry can have at most 5 attachments: remove one first"},
             code="too_many",
         )
-    # Content, size, type and name: challenges/uploads.py (issue 11).
+    # Content, size, type and name: challenges/uploads.py.
     checked = upload_check(upload)
     mime, name = checked.content_type, checked.name
     attachment = EntryAttachment(

@@ -1,4 +1,4 @@
-"""Checks on entry attachments (issue 11): by content, size and type, never by the name
+"""Checks on entry attachments: by content, size and type, never by the name
 or the browser's word.
 
 `upload_check` refuses, with a message for the field, anything that is not plainly one

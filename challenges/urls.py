@@ -5,7 +5,7 @@ from .feeds import OpenChallengesFeed
 from .judging import views as judging_views
 
 urlpatterns = [
-    # RSS feed of open challenges, served before Wagtail's pages (issue 6).
+    # RSS feed of open challenges, served before Wagtail's pages.
     path("challenges/feed/", OpenChallengesFeed(), name="challenges_feed"),
     # Questions and interest
     path(
@@ -41,7 +41,7 @@ urlpatterns = [
     path(
         "entries/<int:entry_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"
     ),
-    # Judging: an unsuccessful entrant joins the promising solutions (issue 4); before
+    # Judging: an unsuccessful entrant joins the promising solutions; before
     # the entry-step catch-all below.
     path(
         "entries/<int:entry_id>/promising-solution/",
@@ -60,7 +60,7 @@ urlpatterns = [
         name="attachment_download",
     ),
     # Judging: assessors declare interests and score; public servants browse the
-    # promising solutions (issue 4).
+    # promising solutions.
     path("assessments/", judging_views.assessments, name="assessments"),
     path(
         "assessments/challenges/<int:challenge_id>/interests/",

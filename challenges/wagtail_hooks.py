@@ -133,7 +133,7 @@ class EntryInspectView(generic.InspectView):
 
 
 class EntryIndexView(ExportAuditMixin, generic.IndexView):
-    """Every CSV/XLSX export is logged on each challenge it covers (issue 11)."""
+    """Every CSV/XLSX export is logged on each challenge it covers."""
 
     export_log_action = "challenges.entries.export"
 

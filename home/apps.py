@@ -18,7 +18,7 @@ class HomeConfig(AppConfig):
             signal.connect(page_cache.model_changed, dispatch_uid="page-cache-model")
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(page_cache.page_changed, dispatch_uid="page-cache-page")
-        # Security (issue 11): audit-log role and permission changes, and lockouts.
+        # Security: audit-log role and permission changes, and lockouts.
         from . import audit
 
         audit.connect()

@@ -1,4 +1,4 @@
-"""The audit log of sensitive actions (issue 11), in Wagtail's own log (Reports → Site
+"""The audit log of sensitive actions, in Wagtail's own log (Reports → Site
 history): who, what, when, with before/after in `data`.
 
 Wagtail already logs creating, editing and deleting pages, snippets, users and groups.

@@ -1,4 +1,4 @@
-"""Sign-in lockout (django-axes, issue 11): the pieces settings name.
+"""Sign-in lockout (django-axes): the pieces settings name.
 
 After AXES_FAILURE_LIMIT wrong passwords for one account, that account cannot sign in
 for AXES_COOLOFF_TIME, even with the right password, at the Wagtail admin sign-in and at

@@ -376,7 +376,7 @@ class OutboundEmail(models.Model):
         return f"{self.subject} → {self.to} ({self.status})"
 
 
-# --- Background jobs (issue 8): mail log, idempotency keys, task failures, preferences
+# --- Background jobs: mail log, idempotency keys, task failures, preferences
 
 
 class MailLog(models.Model):

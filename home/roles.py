@@ -64,7 +64,7 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "wagtailredirects.delete_redirect",
         "home.view_taskfailure",
         "home.retry_taskfailure",
-        # Security (issue 11): read-only, so the site history shows leads the audit
+        # Security: read-only, so the site history shows leads the audit
         # entries about people's roles, sign-in lockouts and 2FA (Wagtail lists a log
         # entry only to those with a permission on its model).
         "home.view_user",
@@ -72,10 +72,10 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         # Urban Challenges: see, judge and export entries; answer clarifications.
         "challenges.view_entry",
         # No change_entry: decisions and feedback change only through the judging
-        # screens, which check the rules and write the audit log (issue 4).
+        # screens, which check the rules and write the audit log.
         "challenges.view_clarification",
         "challenges.change_clarification",
-        # Judging (issue 4): the screens check the role; these let leads read the
+        # Judging: the screens check the role; these let leads read the
         # conflicts register and the judging records in the site history.
         "challenges.view_conflictofinterest",
         "challenges.view_interestdeclaration",

@@ -1,4 +1,4 @@
-"""Wagtail hooks for security (issue 11), imported by home/wagtail_hooks.py: the two
+"""Wagtail hooks for security, imported by home/wagtail_hooks.py: the two
 second-factor screens and the audit-log actions the site records."""
 
 from django.urls import path

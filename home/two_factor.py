@@ -1,4 +1,4 @@
-"""Two-factor authentication for staff (issue 11): a time-based one-time code (TOTP,
+"""Two-factor authentication for staff: a time-based one-time code (TOTP,
 RFC 6238) from an authenticator app, on top of the password.
 
 Staff are the people who may open the Wagtail admin: superusers and anyone with the

@@ -9,11 +9,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Accounts, organisation profiles, invitations and notification settings.
     path("", include("home.urls")),
-    # Urban Challenges: questions, entries and judging (issue 3).
+    # Urban Challenges: questions, entries and judging.
     path("", include("challenges.urls")),
-    # Pilots: proposals from public servants, measurements from pilot leads (issue 5).
+    # Pilots: proposals from public servants, measurements from pilot leads.
     path("", include("pilots.urls")),
-    # Open data: the API (/api/v1/), its guide (/api/) and downloads (issue 9).
+    # Open data: the API (/api/v1/), its guide (/api/) and downloads.
     path("", include("opendata.urls")),
 ]
 

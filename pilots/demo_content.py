@@ -29,8 +29,8 @@ from .services.contacts import contact_create
 from .services.metrics import metric_create
 from .services.proposals import proposal_create_from_entry, proposal_submit
 
-P = Pilot.Status
-LB = Contact.LawfulBasis
+PilotStatus = Pilot.Status
+LawfulBasis = Contact.LawfulBasis
 TODAY = datetime.date(2026, 11, 1)
 
 # Contacts: (key, name, job title, organisation slug, email, phone, lawful basis, public)
@@ -42,7 +42,7 @@ CONTACTS = [
         "west-midlands-police",
         "sarah.bennett@wmpolice.example",
         "0121 496 0101",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         True,
     ),
     (
@@ -52,7 +52,7 @@ CONTACTS = [
         "university-hospitals-birmingham-nhs-foundation-trust",
         "marcus.reid@uhb.example",
         "0121 496 0102",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         True,
     ),
     (
@@ -62,7 +62,7 @@ CONTACTS = [
         "west-midlands-fire-service",
         "helen.clarke@wmfs.example",
         "0121 496 0103",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         True,
     ),
     (
@@ -72,7 +72,7 @@ CONTACTS = [
         "coventry-city-council",
         "jamal.ahmed@coventry.example",
         "024 7696 0104",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         False,
     ),
     (
@@ -82,7 +82,7 @@ CONTACTS = [
         "sandwell-metropolitan-borough-council",
         "officer@sandwell.example",
         "0121 496 0105",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         False,
     ),
     (
@@ -92,7 +92,7 @@ CONTACTS = [
         "walsall-council",
         "fiona.doyle@walsall.example",
         "01922 496 106",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         False,
     ),
     (
@@ -102,7 +102,7 @@ CONTACTS = [
         "solihull-metropolitan-borough-council",
         "graham.price@solihull.example",
         "0121 496 0107",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         False,
     ),
     (
@@ -112,7 +112,7 @@ CONTACTS = [
         "birmingham-city-council",
         "aisha.begum@birmingham.example",
         "0121 496 0108",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         True,
     ),
     (
@@ -122,7 +122,7 @@ CONTACTS = [
         "coventry-and-warwickshire-mind",
         "owen.jones@cwmind.example",
         "024 7696 0109",
-        LB.CONSENT,
+        LawfulBasis.CONSENT,
         True,
     ),
     (
@@ -132,7 +132,7 @@ CONTACTS = [
         "city-of-wolverhampton-council",
         "kiran.patel@wolverhampton.example",
         "01902 496 110",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         False,
     ),
     (
@@ -142,7 +142,7 @@ CONTACTS = [
         "dudley-metropolitan-borough-council",
         "rebecca.lowe@dudley.example",
         "01384 496 111",
-        LB.PUBLIC_TASK,
+        LawfulBasis.PUBLIC_TASK,
         False,
     ),
     (
@@ -152,7 +152,7 @@ CONTACTS = [
         "west-midlands-employers",
         "tariq.mahmood@wme.example",
         "0121 496 0112",
-        LB.LEGITIMATE_INTEREST,
+        LawfulBasis.LEGITIMATE_INTEREST,
         False,
     ),
     (
@@ -162,7 +162,7 @@ CONTACTS = [
         "university-of-birmingham",
         "e.ward@bham.example",
         "0121 496 0113",
-        LB.LEGITIMATE_INTEREST,
+        LawfulBasis.LEGITIMATE_INTEREST,
         True,
     ),
 ]
@@ -175,7 +175,7 @@ PILOTS = [
     {
         "title": "Fewer repeat calls from the same address",
         "summary": "A multi-agency team visits the 50 addresses that call the police most often each month and agrees a support plan with each household.",
-        "status": P.RUNNING,
+        "status": PilotStatus.RUNNING,
         "themes": ["Safer communities", "Prevention"],
         "lead": "west-midlands-police",
         "contact": "wmp",
@@ -227,7 +227,7 @@ PILOTS = [
     {
         "title": "Discharge to assess at home",
         "summary": "People medically fit to leave hospital go home the same day and are assessed for care there, not on the ward.",
-        "status": P.COMPLETED,
+        "status": PilotStatus.COMPLETED,
         "themes": ["Health and wellbeing"],
         "lead": "university-hospitals-birmingham-nhs-foundation-trust",
         "contact": "uhb",
@@ -284,7 +284,7 @@ PILOTS = [
     {
         "title": "Targeted home fire safety visits",
         "summary": "NHS and social care data identify the homes most at risk of fire; firefighters carry out Safe and Well visits there first.",
-        "status": P.EVALUATING,
+        "status": PilotStatus.EVALUATING,
         "themes": ["Safer communities", "Health and wellbeing"],
         "lead": "west-midlands-fire-service",
         "contact": "wmfs",
@@ -335,7 +335,7 @@ PILOTS = [
     {
         "title": "Pathways to work for young people not in education, employment or training",
         "summary": "Mentors from local employers work with 16 to 17 year olds who are NEET until they are in work, training or college.",
-        "status": P.RUNNING,
+        "status": PilotStatus.RUNNING,
         "themes": ["Skills and employment"],
         "lead": "coventry-city-council",
         "contact": "cov",
@@ -386,7 +386,7 @@ PILOTS = [
     {
         "title": "Damp and mould rapid response",
         "summary": "Tenants report damp with a photo; a surveyor visits within five working days and repairs are booked on the spot.",
-        "status": P.COMPLETED,
+        "status": PilotStatus.COMPLETED,
         "themes": ["Housing", "Health and wellbeing"],
         "lead": "sandwell-metropolitan-borough-council",
         "contact": "sandwell",
@@ -428,7 +428,7 @@ PILOTS = [
     {
         "title": "Retrofit advice by text for private renters",
         "summary": "Private tenants and landlords got tailored text messages about grants for insulation and heating.",
-        "status": P.STOPPED,
+        "status": PilotStatus.STOPPED,
         "themes": ["Net zero", "Housing"],
         "lead": "walsall-council",
         "contact": "walsall",
@@ -470,7 +470,7 @@ PILOTS = [
     {
         "title": "Falls sensors in sheltered housing",
         "summary": "Low-cost motion sensors alert a warden when a resident may have fallen.",
-        "status": P.SETTING_UP,
+        "status": PilotStatus.SETTING_UP,
         "themes": ["Health and wellbeing", "Prevention"],
         "lead": "solihull-metropolitan-borough-council",
         "contact": "solihull",
@@ -510,7 +510,7 @@ PILOTS = [
     {
         "title": "Knife crime diversion through schools",
         "summary": "Youth workers in three secondary schools work with pupils at risk of carrying knives, with a route into sport and apprenticeships.",
-        "status": P.EVALUATING,
+        "status": PilotStatus.EVALUATING,
         "themes": ["Safer communities", "Skills and employment"],
         "lead": "birmingham-city-council",
         "contact": "bcc",
@@ -551,7 +551,7 @@ PILOTS = [
     {
         "title": "Social prescribing for loneliness",
         "summary": "GPs refer lonely patients to link workers who connect them with community groups.",
-        "status": P.RUNNING,
+        "status": PilotStatus.RUNNING,
         "themes": ["Health and wellbeing", "Prevention"],
         "lead": "coventry-and-warwickshire-mind",
         "contact": "mind",
@@ -601,7 +601,7 @@ PILOTS = [
     {
         "title": "Electric vehicles for home care visits",
         "summary": "Home care workers use pool electric cars charged at council depots instead of their own petrol cars.",
-        "status": P.COMPLETED,
+        "status": PilotStatus.COMPLETED,
         "themes": ["Net zero"],
         "lead": "city-of-wolverhampton-council",
         "contact": "wlv",
@@ -645,7 +645,7 @@ PILOTS = [
     {
         "title": "Early warning on rent arrears",
         "summary": "Housing benefit and council tax data flag households falling behind on rent, who are offered help before an eviction notice.",
-        "status": P.RUNNING,
+        "status": PilotStatus.RUNNING,
         "themes": ["Housing", "Prevention"],
         "lead": "dudley-metropolitan-borough-council",
         "contact": "dudley",
@@ -686,7 +686,7 @@ PILOTS = [
     {
         "title": "Digital skills for care workers",
         "summary": "Short, paid digital skills courses for care workers, delivered in work time.",
-        "status": P.SETTING_UP,
+        "status": PilotStatus.SETTING_UP,
         "themes": ["Skills and employment", "Health and wellbeing"],
         "lead": "west-midlands-employers",
         "contact": "wme",
@@ -726,7 +726,7 @@ PILOTS = [
     {
         "title": "Heat pumps in council homes",
         "summary": "Air-source heat pumps replace old gas boilers in 200 council homes, with tenant energy coaching.",
-        "status": P.EVALUATING,
+        "status": PilotStatus.EVALUATING,
         "themes": ["Net zero", "Housing"],
         "lead": "city-of-wolverhampton-council",
         "contact": "wlv",
@@ -862,16 +862,16 @@ def _measurements(metric: Metric, spec: dict, rng: random.Random) -> None:
         if baseline >= 0 and target >= 0:
             value = max(value, 0)
         # Setting-up pilots show their baseline period: the months before the start.
-        first = -months if spec["status"] == P.SETTING_UP else 0
+        first = -months if spec["status"] == PilotStatus.SETTING_UP else 0
         period = _month(spec["start"], first + i)
         rows.append(
             Measurement(
                 metric=metric,
                 period=period,
                 value=Decimal(str(value)).quantize(quantum),
-                provisional=i == months - 1 and spec["status"] == P.RUNNING,
+                provisional=i == months - 1 and spec["status"] == PilotStatus.RUNNING,
                 note="Figure may be revised when the quarter closes."
-                if i == months - 1 and spec["status"] == P.RUNNING
+                if i == months - 1 and spec["status"] == PilotStatus.RUNNING
                 else "",
             )
         )
@@ -881,7 +881,7 @@ def _measurements(metric: Metric, spec: dict, rng: random.Random) -> None:
 def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng, lead) -> Pilot:
     start = _month(spec["start"], 0)
     months = spec["months"]
-    ended = spec["status"] in (P.COMPLETED, P.STOPPED)
+    ended = spec["status"] in (PilotStatus.COMPLETED, PilotStatus.STOPPED)
     pilot, created = Pilot.objects.get_or_create(
         title=spec["title"],
         defaults={
@@ -906,7 +906,7 @@ def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng, lead) -> Pil
     pilot.spend_to_date = (
         pilot.approved_budget * Decimal(min(1, months / 24)) * Decimal("0.9")
     ).quantize(Decimal("1"))
-    if spec["status"] == P.SETTING_UP:
+    if spec["status"] == PilotStatus.SETTING_UP:
         pilot.spend_to_date = (pilot.approved_budget * Decimal("0.05")).quantize(
             Decimal("1")
         )
@@ -932,12 +932,12 @@ def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng, lead) -> Pil
             title=title,
             planned_date=planned,
             done_date=planned + datetime.timedelta(days=rng.randrange(0, 20))
-            if planned < TODAY and spec["status"] != P.SETTING_UP
+            if planned < TODAY and spec["status"] != PilotStatus.SETTING_UP
             else None,
         )
     baseline_date = _month(spec["start"], -1)
     # Running pilots still have six months to go after the latest figures.
-    runway = months + 6 if spec["status"] == P.RUNNING else max(months, 18)
+    runway = months + 6 if spec["status"] == PilotStatus.RUNNING else max(months, 18)
     target_date = _month(spec["start"], runway)
     for m in spec["metrics"]:
         name, unit, ascending, baseline, target, _decimals, definition, source = m

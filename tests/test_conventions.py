@@ -59,3 +59,45 @@ class PageTypeConventionTests:
     def test_every_page_type_declares_its_place_in_the_tree(self, model):
         assert "parent_page_types" in model.__dict__, model
         assert "subpage_types" in model.__dict__, model
+
+
+APP_DIRS = ["home", "search", "challenges", "pilots", "opendata", "lab_site", "bench"]
+ISSUE_REFERENCE = re.compile(r"\bissue \d+\b|\(#\d+\)", re.IGNORECASE)
+SINGLE_LETTER_CONSTANT = re.compile(r"^\s*[A-Z]{1,2} = (?!TypeVar\()", re.MULTILINE)
+
+
+def _app_sources():
+    for app in APP_DIRS:
+        for path in (ROOT / app).rglob("*"):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                yield path
+
+
+class NamingConventionTests:
+    def test_code_explains_itself_without_issue_numbers(self):
+        """A comment that points at an issue number explains nothing to the next
+        reader: say the reason instead."""
+        offenders = [
+            f"{path.relative_to(ROOT)}:{number}"
+            for path in _app_sources()
+            for number, line in enumerate(path.read_text().splitlines(), 1)
+            if ISSUE_REFERENCE.search(line)
+        ]
+        assert offenders == []
+
+    def test_no_one_letter_constants(self):
+        offenders = [
+            str(path.relative_to(ROOT))
+            for path in _app_sources()
+            if path.suffix == ".py" and SINGLE_LETTER_CONSTANT.search(path.read_text())
+        ]
+        assert offenders == []
+
+    def test_the_checks_find_what_they_should(self):
+        assert ISSUE_REFERENCE.search("# Security (issue 11): lockouts")
+        assert ISSUE_REFERENCE.search("fixed in (#12)")
+        assert not ISSUE_REFERENCE.search("# an issue with the clock")
+        assert SINGLE_LETTER_CONSTANT.search("P = Pilot.Status\n")
+        assert SINGLE_LETTER_CONSTANT.search("    LB = Contact.LawfulBasis\n")
+        assert not SINGLE_LETTER_CONSTANT.search('T = TypeVar("T")\n')
+        assert not SINGLE_LETTER_CONSTANT.search("PILOT_STATUSES = [1]\n")

@@ -1,6 +1,6 @@
 """Which assessor gets which entry: a pure function, so it can be property-tested.
 
-The rules (issue 4): every entry gets the number of assessors it still needs, all
+The rules: every entry gets the number of assessors it still needs, all
 distinct, none of them conflicted (the caller leaves conflicted pairs out of
 `eligible`), and the load is as even as the conflicts allow.
 

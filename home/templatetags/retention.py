@@ -1,4 +1,4 @@
-"""The retention periods, read from settings, for the privacy notice (issue 11)."""
+"""The retention periods, read from settings, for the privacy notice."""
 
 from django import template
 

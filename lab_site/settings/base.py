@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     # Django's widget templates, for the project-wide FORM_RENDERER below.
     "django.forms",
     "csp",
-    # Security (issue 11): staff second factor (TOTP) and sign-in lockout.
+    # Security: staff second factor (TOTP) and sign-in lockout.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Staff must pass a second factor before any page (issue 11; STAFF_2FA_REQUIRED).
+    # Staff must pass a second factor before any page (STAFF_2FA_REQUIRED).
     "home.two_factor.OTPMiddleware",
     "home.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -290,7 +290,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-# No SVG (it can carry script); the same size limit as documents (issue 11).
+# No SVG (it can carry script); the same size limit as documents.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -310,7 +310,7 @@ LOGGING = {
     },
 }
 
-# Urban Challenges (issue 3): private attachments, rate limits, the draft reminder.
+# Urban Challenges: private attachments, rate limits, the draft reminder.
 # Entry attachments are stored here, outside MEDIA_ROOT, and served only by a view that
 # checks permission.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
@@ -322,7 +322,7 @@ CHALLENGES_RATE_LIMITS = {
     "question": env("CHALLENGES_RATE_QUESTION", default="10/h"),
     "invite": env("CHALLENGES_RATE_INVITE", default="20/h"),
 }
-# Case studies (issue 6): messages to a pilot lead per client IP (django-ratelimit).
+# Case studies: messages to a pilot lead per client IP (django-ratelimit).
 PILOTS_RATE_CONTACT_LEAD = env("PILOTS_RATE_CONTACT_LEAD", default="5/h")
 # Months after a pilot ends during which its measurements may still be recorded.
 MEASUREMENT_EVALUATION_WINDOW_MONTHS = env.int(
@@ -330,7 +330,7 @@ MEASUREMENT_EVALUATION_WINDOW_MONTHS = env.int(
 )
 
 
-# Open data (issue 9): the API and downloads' rate limit per client, and 360Giving ids.
+# Open data: the API and downloads' rate limit per client, and 360Giving ids.
 OPENDATA_RATE_LIMIT = env("OPENDATA_RATE_LIMIT", default="120/m")
 # 360Giving identifiers are 360G-<prefix>-…; register the prefix with 360Giving.
 OPENDATA_360G_PREFIX = env("OPENDATA_360G_PREFIX", default="wmpil")
@@ -342,7 +342,7 @@ OPENDATA_FUNDER_NAME = env(
 )
 
 
-# Security (issue 11) ------------------------------------------------------------------
+# Security ------------------------------------------------------------------
 # Staff (anyone who may open the Wagtail admin) must confirm a time-based one-time code
 # from an authenticator app before the site treats them as signed in. Development
 # settings relax it (STAFF_2FA_REQUIRED, default off) so the demo logins work;

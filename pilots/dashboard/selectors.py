@@ -47,7 +47,7 @@ PERIOD_MONTHS = {
     Metric.Frequency.QUARTERLY: 3,
     Metric.Frequency.ANNUALLY: 12,
 }
-# Entry statuses that mean "reached the shortlist". Judging (issue 4) may add its own
+# Entry statuses that mean "reached the shortlist". Judging may add its own
 # record of decisions; then count from it instead.
 SHORTLISTED_STATUSES = [Entry.Status.SHORTLISTED, Entry.Status.SUCCESSFUL]
 TRACKED_PILOT_STATUSES = [Pilot.Status.RUNNING, Pilot.Status.EVALUATING]
