@@ -15,7 +15,7 @@ from wagtail.permissions import register_permission_policy
 
 from home.audit import ExportAuditMixin
 from home.forms import add_service_errors
-from home.roles import is_assessor, is_programme_lead
+from home.roles import PROGRAMME_LEADS, is_assessor, is_programme_lead
 from home.status_tags import StatusTags
 
 from . import services
@@ -276,3 +276,25 @@ def add_account_page_links(request, context):
         context["organisation_links"].append(
             {"url": reverse("entries_list"), "text": "Your entries"}
         )
+
+
+@hooks.register("register_role_permissions")
+def register_challenges_role_permissions():
+    return {
+        PROGRAMME_LEADS: [
+            # See, judge and export entries; answer clarifications. No change_entry:
+            # decisions and feedback change only through the judging screens, which
+            # check the rules and write the audit log.
+            "challenges.view_entry",
+            "challenges.view_clarification",
+            "challenges.change_clarification",
+            # Judging: the screens check the role; these let leads read the conflicts
+            # register and the judging records in the site history.
+            "challenges.view_conflictofinterest",
+            "challenges.view_interestdeclaration",
+            "challenges.view_challengeassessor",
+            "challenges.view_assignment",
+            "challenges.view_assessment",
+            "challenges.view_criterionscore",
+        ]
+    }

@@ -1,8 +1,10 @@
 """The staff roles, as Wagtail groups, and what each may do.
 
 Start-ups and public servants are front-end accounts: they belong to no admin group.
-Later apps add their model permissions to these lists.
+The apps above home add their models' permissions through a hook (`model_permissions`).
 """
+
+from wagtail import hooks
 
 PROGRAMME_LEADS = "Programme leads"
 ASSESSORS = "Assessors"
@@ -44,7 +46,9 @@ def is_public_servant(user) -> bool:
     )
 
 
-# Django model permissions, as "app_label.codename".
+# Django model permissions, as "app_label.codename": the kernel's own here; each app
+# adds its models' through the `register_role_permissions` hook (see
+# `model_permissions`), so home names no app above it.
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     PROGRAMME_LEADS: [
         "wagtailadmin.access_admin",
@@ -69,43 +73,6 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         # entry only to those with a permission on its model).
         "home.view_user",
         "auth.view_group",
-        # Urban Challenges: see, judge and export entries; answer clarifications.
-        "challenges.view_entry",
-        # No change_entry: decisions and feedback change only through the judging
-        # screens, which check the rules and write the audit log.
-        "challenges.view_clarification",
-        "challenges.change_clarification",
-        # Judging: the screens check the role; these let leads read the
-        # conflicts register and the judging records in the site history.
-        "challenges.view_conflictofinterest",
-        "challenges.view_interestdeclaration",
-        "challenges.view_challengeassessor",
-        "challenges.view_assignment",
-        "challenges.view_assessment",
-        "challenges.view_criterionscore",
-        # Pilots: proposals, pilots, metrics, measurements, contacts, imports.
-        "pilots.add_pilot",
-        "pilots.change_pilot",
-        "pilots.delete_pilot",
-        "pilots.view_pilot",
-        "pilots.add_pilotproposal",
-        "pilots.change_pilotproposal",
-        "pilots.delete_pilotproposal",
-        "pilots.view_pilotproposal",
-        "pilots.add_metric",
-        "pilots.change_metric",
-        "pilots.delete_metric",
-        "pilots.view_metric",
-        "pilots.add_measurement",
-        "pilots.change_measurement",
-        "pilots.delete_measurement",
-        "pilots.view_measurement",
-        "pilots.add_contact",
-        "pilots.change_contact",
-        "pilots.delete_contact",
-        "pilots.view_contact",
-        "pilots.delete_importjob",
-        "pilots.view_importjob",
     ],
     ASSESSORS: ["wagtailadmin.access_admin"],
     EDITORS: [
@@ -150,3 +117,13 @@ COLLECTION_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.choose_document",
     ],
 }
+
+
+def model_permissions() -> dict[str, list[str]]:
+    """Every role's model permissions: home's, plus what each app registers with the
+    `register_role_permissions` hook (a function returning {role: [dotted names]})."""
+    gathered = {role: list(names) for role, names in MODEL_PERMISSIONS.items()}
+    for hook in hooks.get_hooks("register_role_permissions"):
+        for role, names in hook().items():
+            gathered[role].extend(names)
+    return gathered

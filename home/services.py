@@ -52,7 +52,7 @@ def roles_sync() -> list[Group]:
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
     groups = []
-    for name, dotted_names in roles.MODEL_PERMISSIONS.items():
+    for name, dotted_names in roles.model_permissions().items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set([_permission(d) for d in dotted_names])
 

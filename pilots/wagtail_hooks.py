@@ -2,7 +2,7 @@ from django.urls import path, reverse_lazy
 from wagtail import hooks
 
 from home.choosers import RecordChooserViewSet
-from home.roles import is_programme_lead
+from home.roles import PROGRAMME_LEADS, is_programme_lead
 from home.status_tags import StatusTags
 
 from .dashboard.views import (
@@ -142,3 +142,18 @@ def register_pilots_status_tags():
             default="grey",
         ),
     ]
+
+
+@hooks.register("register_role_permissions")
+def register_pilots_role_permissions():
+    """Leads manage proposals, pilots, metrics, measurements and contacts (the screens
+    save through the services, which hold the rules); imports they only read."""
+    records = ["pilot", "pilotproposal", "metric", "measurement", "contact"]
+    return {
+        PROGRAMME_LEADS: [
+            f"pilots.{action}_{record}"
+            for record in records
+            for action in ("add", "change", "delete", "view")
+        ]
+        + ["pilots.view_importjob"]
+    }

@@ -24,6 +24,22 @@ class RolesTests:
         assert editors.permissions.count() == before - 1
         assert not editors.permissions.filter(pk=stray.pk).exists()
 
+    def test_each_app_adds_its_own_permissions_to_the_roles(self):
+        roles_sync()
+        leads = {
+            f"{app}.{codename}"
+            for app, codename in Group.objects.get(
+                name=roles.PROGRAMME_LEADS
+            ).permissions.values_list("content_type__app_label", "codename")
+        }
+        # Registered by challenges and pilots through `register_role_permissions`.
+        assert {"challenges.view_entry", "pilots.change_pilot"} <= leads
+        # Decisions go through the judging screens; imports are only read.
+        assert "challenges.change_entry" not in leads
+        assert "pilots.delete_importjob" not in leads
+        assert "pilots.view_importjob" in leads
+        assert set(roles.model_permissions()[roles.PROGRAMME_LEADS]) == leads
+
     def test_programme_lead_can_publish_and_editor_cannot(self, demo_site):
         from django.contrib.auth import get_user_model
 
