@@ -298,8 +298,10 @@ def _ensure_clarifications(challenge: ChallengePage, asker, now) -> None:
             "brief's supporting documents describe what data exists.",
         ),
     ]
+    # Asked a day or two after the brief opened, answered two days later (asked_at is
+    # stamped on creation, so it is set back afterwards).
     for i, (question, answer) in enumerate(qa):
-        Clarification.objects.get_or_create(
+        clarification, created = Clarification.objects.get_or_create(
             challenge=challenge,
             question=question,
             defaults={
@@ -309,11 +311,19 @@ def _ensure_clarifications(challenge: ChallengePage, asker, now) -> None:
                 "published_at": challenge.opens_at + timedelta(days=3 + i),
             },
         )
-    Clarification.objects.get_or_create(
+        if created:
+            Clarification.objects.filter(pk=clarification.pk).update(
+                asked_at=challenge.opens_at + timedelta(days=1 + i)
+            )
+    clarification, created = Clarification.objects.get_or_create(
         challenge=challenge,
         question="Is there a page limit for attachments?",
         defaults={"asked_by": asker},
     )
+    if created:
+        Clarification.objects.filter(pk=clarification.pk).update(
+            asked_at=min(challenge.opens_at + timedelta(days=5), now)
+        )
     ChallengeInterest.objects.get_or_create(challenge=challenge, user=asker)
 
 
@@ -337,7 +347,8 @@ def _ensure_entry(
             "declaration_data_protection": status != Entry.Status.DRAFT,
             "submitted_at": None
             if status == Entry.Status.DRAFT
-            else challenge.closes_at - timedelta(days=2),
+            # Two days before the deadline, or an hour ago while the brief is open.
+            else min(challenge.closes_at - timedelta(days=2), now - timedelta(hours=1)),
             "submitted_by": None if status == Entry.Status.DRAFT else user,
             "feedback": feedback,
             "feedback_released": bool(feedback),
@@ -370,7 +381,9 @@ def load(stdout) -> None:
     startups = _ensure_startups()
     _bright, founder = startups["brightpath-analytics"]
     for challenge in challenges.values():
-        _ensure_clarifications(challenge, founder, now)
+        # Questions only on briefs open long enough to have been asked and answered.
+        if challenge.opens_at <= now - timedelta(days=6):
+            _ensure_clarifications(challenge, founder, now)
     EntryStatus = Entry.Status
     entries = [
         (

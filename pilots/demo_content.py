@@ -861,9 +861,7 @@ def _measurements(metric: Metric, spec: dict, rng: random.Random) -> None:
         value = baseline + gap * reach * share + noise
         if baseline >= 0 and target >= 0:
             value = max(value, 0)
-        # Setting-up pilots show their baseline period: the months before the start.
-        first = -months if spec["status"] == PilotStatus.SETTING_UP else 0
-        period = _month(spec["start"], first + i)
+        period = _month(spec["start"], i)
         rows.append(
             Measurement(
                 metric=metric,
@@ -957,7 +955,10 @@ def _pilot(spec: dict, contacts: dict[str, Contact], proposal, rng, lead) -> Pil
                 "owner": pilot.lead_contact,
             },
         )
-        _measurements(metric, {**spec, "metric": m}, rng)
+        # A pilot still setting up has its baseline on the metric and nothing measured
+        # yet: no measurement is recorded before a pilot starts.
+        if spec["status"] != PilotStatus.SETTING_UP:
+            _measurements(metric, {**spec, "metric": m}, rng)
     return pilot
 
 
