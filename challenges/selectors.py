@@ -1,7 +1,16 @@
 """Reads for Urban Challenges: listings, the brief, entries and who may see them."""
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from taggit.models import Tag
@@ -117,6 +126,8 @@ def clarifications_published(*, challenge: ChallengePage) -> QuerySet[Clarificat
 
 
 def challenge_page_context(*, challenge: ChallengePage, user: User) -> dict:
+    # The holders and themes are read by the page and by its JSON-LD: once each.
+    prefetch_related_objects([challenge], "holders", "themes")
     organisation = organisation_for(user=user)
     entry = None
     if organisation is not None:

@@ -38,8 +38,9 @@ from tests.factories.publishing import (
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    # 22 until the judging state moved to the Judging row: the brief reads it once.
-    "challenge": 23,
+    # 22 before the judging state moved to the Judging row (one query more); the
+    # holders and themes, read by the page and by its JSON-LD, are now fetched once.
+    "challenge": 21,
     "case study": 21,
     "partner": 23,
     "standard": 12,
