@@ -3,6 +3,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, is_csp_violation
 
@@ -17,15 +19,60 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def shared_data(django_db_blocker, build):
+    """Build read-only data once for a whole class or module, and roll it back after.
+
+    Use it from a class- or module-scoped fixture (`yield from shared_data(...)`). The
+    data is written inside a transaction that stays open while the class or module
+    runs; each test's own transaction (pytest-django's `db`) nests inside it as a
+    savepoint, so whatever a test writes is rolled back before the next one starts and
+    every test sees the same, freshly built data. Yield primary keys, not model
+    instances: the per-test fixtures re-fetch them, so no test sees an object another
+    test changed in memory. Every test in the class or module must see this data (give
+    it with `usefixtures`), and none may be transactional (`transactional_db`,
+    `live_server`): their database is not this transaction.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        # Wagtail caches site root paths in the cache: none may outlive the rows.
+        cache.clear()
+
+
 @pytest.fixture
-def demo_site(db):
-    """The site shell from the demo-content loader: home page, content pages, users."""
+def fresh_cache():
+    """Shared data outlives a test, so must nothing a test left in the cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def load_demo_site():
     from home import demo_content
     from home.models import HomePage
 
     with open(os.devnull, "w") as devnull:
         demo_content.load(stdout=devnull)
     return HomePage.objects.get()
+
+
+@pytest.fixture
+def demo_site(db):
+    """The site shell from the demo-content loader: home page, content pages, users.
+    (The loader is idempotent: under shared data that holds the site it only checks.)"""
+    return load_demo_site()
 
 
 @pytest.fixture

@@ -21,10 +21,55 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from challenges import services
-from challenges.models import EntryAttachment
+from challenges.models import ChallengePage, EntryAttachment
+from home.models import Organisation, User
 from tests.challenges.files import EXE, PDF, PNG, docx_bytes, upload
+from tests.conftest import load_demo_site, shared_data
+from tests.factories.challenges import (
+    BusinessFactory,
+    ChallengeIndexPageFactory,
+    challenge_with_criteria,
+    member_of,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_world")]
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The site, one open challenge and one start-up, built once for the module (as
+    tests/challenges/conftest.py builds them for each test); every test's writes are
+    rolled back."""
+
+    def build():
+        index = ChallengeIndexPageFactory(parent=load_demo_site())
+        index.save_revision().publish()
+        challenge = challenge_with_criteria(
+            index, title="Damp and mould", slug="damp-and-mould"
+        )
+        organisation = BusinessFactory(name="Damp Sense Ltd")
+        user = member_of(organisation)
+        return {
+            "challenge": challenge.pk,
+            "organisation": organisation.pk,
+            "user": user.pk,
+        }
+
+    yield from shared_data(django_db_blocker, build)
+
+
+@pytest.fixture
+def challenge(_world, db):
+    return ChallengePage.objects.get(pk=_world["challenge"])
+
+
+@pytest.fixture
+def startup(_world, db):
+    return (
+        Organisation.objects.get(pk=_world["organisation"]),
+        User.objects.get(pk=_world["user"]),
+    )
+
 
 LIMIT = EntryAttachment.MAX_BYTES
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from challenges.models import Entry, Judging
 from pilots.models import PartnerRole, Pilot, PilotPartner, PilotProposal
+from tests.conftest import load_demo_site, shared_data
 from tests.factories.challenges import (
     BusinessFactory,
     ChallengeIndexPageFactory,
@@ -37,6 +38,28 @@ def _open_data_settings(settings):
 @pytest.fixture
 def world(demo_site):
     """Published pilots and challenges beside every kind of private record."""
+    return build_world(demo_site)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The same world, built once for a module whose every test gets it (with
+    `usefixtures`) and overrides `world` with `world_from(shared_world)`; each test's
+    writes are rolled back."""
+
+    def build():
+        world = build_world(load_demo_site())
+        return {key: (type(record), record.pk) for key, record in world.items()}
+
+    yield from shared_data(django_db_blocker, build)
+
+
+def world_from(keys):
+    """The shared world's records, read afresh for one test."""
+    return {key: model.objects.get(pk=pk) for key, (model, pk) in keys.items()}
+
+
+def build_world(demo_site):
     council = PublicBodyFactory(
         name="Sandwell Test Council",
         slug="sandwell-test-council",

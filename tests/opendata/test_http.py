@@ -4,6 +4,16 @@ import pytest
 from django.core.cache import cache
 
 from opendata.http import LICENCE_URL
+from tests.opendata.conftest import world_from
+
+# Every test here reads the same world: built once for the module.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return world_from(shared_world)
+
 
 PATHS = [
     "/api/v1/pilots",

@@ -21,6 +21,7 @@ from pilots.models import (
     PartnerIndexPage,
     PartnerPage,
 )
+from tests.conftest import load_demo_site, shared_data
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,22 @@ def build(pilots: int) -> None:
     LoadData(pilots=pilots, seed=7, stdout=io.StringIO()).run()
 
 
+@pytest.fixture(scope="class")
+def _site(django_db_setup, django_db_blocker):
+    """The demo site and 30 pilots' pages, built once for each class that uses it;
+    every test's writes are rolled back."""
+
+    def build_site():
+        home = load_demo_site()
+        build(30)
+        return home.pk
+
+    yield from shared_data(django_db_blocker, build_site)
+
+
 @pytest.fixture
-def site(demo_site):
-    build(30)
-    return demo_site
+def site(_site, db):
+    return HomePage.objects.get(pk=_site)
 
 
 def listing(client, **params):
@@ -62,6 +75,7 @@ def listing(client, **params):
     return response
 
 
+@pytest.mark.usefixtures("_site")
 class PagesAPITests:
     def test_lists_only_live_public_challenges_case_studies_and_partners(
         self, client, site

@@ -19,7 +19,16 @@ from challenges.models import ChallengePage
 from home.models import Organisation
 from pilots.models import Contact, Measurement, Metric, Pilot, PilotPartner
 
-from .conftest import SECRET
+from .conftest import SECRET, world_from
+
+# Every test here reads the same world: built once for the module.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return world_from(shared_world)
+
 
 # model -> (published fields, withheld fields). Together they must name every field.
 FIELDS = {

@@ -11,6 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.opendata.conftest import world_from
+
+# Every test here reads the same world: built once for the module.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return world_from(shared_world)
+
+
 STANDARDS = Path(__file__).parent / "standards"
 GIVING = json.loads((STANDARDS / "360giving_grant.json").read_text())
 IATI = json.loads((STANDARDS / "iati_result.json").read_text())

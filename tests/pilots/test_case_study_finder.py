@@ -13,6 +13,7 @@ from pilots.metrics import IMPROVED, WORSENED, metric_outcome, pilot_outcome
 from pilots.models import CaseStudyPage, Pilot
 from pilots.publishing.selectors import outcome_annotations, outcome_from_counts
 from search.services import search_document_update
+from tests.conftest import load_demo_site, shared_data
 from tests.factories.pilots import PilotFactory
 from tests.factories.publishing import (
     CaseStudyPageFactory,
@@ -40,13 +41,26 @@ def count(response) -> int:
     return int(match.group(1))
 
 
-@pytest.fixture
-def world(demo_site):
+@pytest.fixture(scope="class")
+def _world(django_db_setup, django_db_blocker):
     """Eight case studies: i even = completed and improved, i odd = evaluating and
-    worsened; theme, areas and evidence level vary with i (tests/factories/publishing)."""
-    return case_study_world(8)
+    worsened; theme, areas and evidence level vary with i (tests/factories/publishing).
+    Built once for each class that uses it; every test's writes are rolled back."""
+
+    def build():
+        load_demo_site()
+        return [page.pk for page in case_study_world(8)]
+
+    yield from shared_data(django_db_blocker, build)
 
 
+@pytest.fixture
+def world(_world, db, fresh_cache):
+    pages = CaseStudyPage.objects.in_bulk(_world)
+    return [pages[pk] for pk in _world]
+
+
+@pytest.mark.usefixtures("_world")
 class CaseStudyFilterTests:
     def test_unfiltered_lists_every_live_case_study_newest_first(self, client, world):
         draft = CaseStudyPageFactory(parent=world[0].get_parent(), live=False)
@@ -132,6 +146,9 @@ class CaseStudyFilterTests:
             in html
         )
 
+
+# Outside the classes above: it builds its own twelve case studies, without the eight.
+class CaseStudyPagingTests:
     def test_pages_of_ten_keep_the_filters(self, client, demo_site):
         case_study_world(12)
         first = client.get("/case-studies/?outcome=improved")
@@ -146,6 +163,7 @@ class CaseStudyFilterTests:
         assert count(client.get("/case-studies/?status=completed")) == 6
 
 
+@pytest.mark.usefixtures("_world")
 class CaseStudyTextSearchTests:
     def test_words_narrow_the_list_through_the_search_service(self, client, world):
         special = world[5]

@@ -24,6 +24,7 @@ from pilots.models import (
     PilotPartner,
     PilotProposal,
 )
+from tests.conftest import load_demo_site, shared_data
 from tests.factories.challenges import BusinessFactory, ChallengePageFactory
 from tests.factories.pilots import (
     ContactFactory,
@@ -132,10 +133,24 @@ class CaseStudyPageTypeTests(WagtailPageTestCase):
         self.assertFalse(CaseStudyIndexPage.can_create_at(self.home))
 
 
+@pytest.fixture(scope="class")
+def _case_study(django_db_setup, django_db_blocker):
+    """Built once for each class that uses it; every test's writes are rolled back."""
+
+    def build():
+        return build_case_study(load_demo_site()).pk
+
+    yield from shared_data(django_db_blocker, build)
+
+
 @pytest.fixture
-def case_study(demo_site):
+def case_study(_case_study, db, fresh_cache):
+    return CaseStudyPage.objects.get(pk=_case_study)
+
+
+def build_case_study(home):
     """A published case study of a completed pilot with partners and two metrics."""
-    case_index, partner_index = indexes(demo_site)
+    case_index, partner_index = indexes(home)
     lead_contact = ContactFactory(
         name="Priya Shah", email="priya.shah@council.example", is_public=True
     )
@@ -169,6 +184,7 @@ def case_study(demo_site):
     )
 
 
+@pytest.mark.usefixtures("_case_study")
 @pytest.mark.django_db
 class CaseStudyContentTests:
     def test_every_section_the_issue_asks_for(self, client, case_study):
@@ -299,6 +315,7 @@ def _challenge_index():
     return ChallengeIndexPageFactory(parent=HomePage.objects.get())
 
 
+@pytest.mark.usefixtures("_case_study")
 @pytest.mark.django_db
 class CaseStudyFeedTests:
     def test_feed_lists_published_case_studies_newest_first(self, client, case_study):
@@ -332,6 +349,7 @@ class CaseStudyFeedTests:
         )
 
 
+@pytest.mark.usefixtures("_case_study")
 @pytest.mark.django_db
 class ContactThePilotLeadTests:
     def _post(self, client, case_study, **overrides):

@@ -4,6 +4,7 @@ import pytest
 
 from home.models import HomePage, StandardPage
 from search.models import SearchDocument
+from tests.conftest import load_demo_site, shared_data
 
 # The contract corpus: (title, type, summary, themes, area, status, evidence level, date).
 CORPUS = [
@@ -241,3 +242,20 @@ def build_corpus(home, rows=CORPUS, *, prefix="doc"):
 @pytest.fixture
 def corpus(demo_site):
     return build_corpus(HomePage.objects.get())
+
+
+@pytest.fixture(scope="module")
+def shared_corpus(django_db_setup, django_db_blocker):
+    """The contract corpus built once for a module whose tests only read it (their
+    writes are rolled back all the same): such a module gives every test this fixture
+    with `usefixtures` and overrides `corpus` with `corpus_from(shared_corpus)`."""
+
+    def build():
+        return [document.pk for document in build_corpus(load_demo_site())]
+
+    yield from shared_data(django_db_blocker, build)
+
+
+def corpus_from(pks):
+    documents = SearchDocument.objects.in_bulk(pks)
+    return [documents[pk] for pk in pks]

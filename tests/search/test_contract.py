@@ -11,6 +11,16 @@ import pytest
 
 from search.services import query_from_params
 from search.types import SearchQuery
+from tests.search.conftest import corpus_from
+
+# Every test here reads the same corpus: built once for the module.
+pytestmark = pytest.mark.usefixtures("shared_corpus")
+
+
+@pytest.fixture
+def corpus(shared_corpus, db, fresh_cache):
+    return corpus_from(shared_corpus)
+
 
 ES_REASON = (
     "ELASTICSEARCH_URL is not set: no Elasticsearch cluster to run the contract on"

@@ -11,7 +11,16 @@ from wagtail.search.query import PlainText
 from search.backends.database import DatabaseBackend
 from search.models import SearchDocument
 from search.types import FACETS, SearchQuery
-from tests.search.conftest import CORPUS, THEME_NAMES
+from tests.search.conftest import CORPUS, THEME_NAMES, corpus_from
+
+# Every test here reads the same corpus: built once for the module.
+pytestmark = pytest.mark.usefixtures("shared_corpus")
+
+
+@pytest.fixture
+def corpus(shared_corpus, db, fresh_cache):
+    return corpus_from(shared_corpus)
+
 
 VOCABULARY = {
     "content_type": sorted({row[1] for row in CORPUS}),

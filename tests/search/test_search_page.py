@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.test import TestCase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page, PageViewRestriction
@@ -7,16 +10,31 @@ from home.models import HomePage, StandardPage
 from search.models import SearchDocument, SearchPage
 from search.services import query_from_params
 from search.types import MAX_QUERY_LENGTH
+from tests.conftest import load_demo_site, shared_data
 from tests.search.conftest import CORPUS, build_corpus
 
 
-@pytest.fixture
-def search_site(demo_site, django_capture_on_commit_callbacks):
+@pytest.fixture(scope="class")
+def _search_site(django_db_setup, django_db_blocker):
+    """The site and its search page with the demo content indexed, built once for each
+    class that uses it; every test's writes are rolled back."""
     from search import demo_content
 
-    with django_capture_on_commit_callbacks(execute=True), open("/dev/null", "w") as f:
-        demo_content.load(stdout=f)
-    return SearchPage.objects.get()
+    def build():
+        load_demo_site()
+        with (
+            TestCase.captureOnCommitCallbacks(execute=True),
+            open(os.devnull, "w") as f,
+        ):
+            demo_content.load(stdout=f)
+        return SearchPage.objects.get().pk
+
+    yield from shared_data(django_db_blocker, build)
+
+
+@pytest.fixture
+def search_site(_search_site, db, fresh_cache):
+    return SearchPage.objects.get(pk=_search_site)
 
 
 class QueryFromParamsTests:
@@ -47,6 +65,7 @@ class QueryFromParamsTests:
         assert query_from_params({"page": "nine"}).page == 1
 
 
+@pytest.mark.usefixtures("_search_site")
 @pytest.mark.django_db
 class SearchPageTests:
     def test_tree_rules(self, search_site):
@@ -113,6 +132,7 @@ class SearchPageTests:
         assert results.total > small_total
 
 
+@pytest.mark.usefixtures("_search_site")
 @pytest.mark.django_db
 class FullTextSyntaxTests:
     """Characters the database's full-text syntax gives meaning to are plain text here
@@ -135,6 +155,7 @@ class FullTextSyntaxTests:
         )
 
 
+@pytest.mark.usefixtures("_search_site")
 class FuzzTests:
     @settings(
         max_examples=60,
