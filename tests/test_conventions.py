@@ -66,10 +66,14 @@ ISSUE_REFERENCE = re.compile(r"\bissue \d+\b|\(#\d+\)", re.IGNORECASE)
 SINGLE_LETTER_CONSTANT = re.compile(r"^\s*[A-Z]{1,2} = (?!TypeVar\()", re.MULTILINE)
 
 
-def _app_sources():
-    for app in APP_DIRS:
+def _app_sources(*, with_tests: bool = False):
+    for app in APP_DIRS + (["tests"] if with_tests else []):
         for path in (ROOT / app).rglob("*"):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+            if (
+                path.suffix in (".py", ".html")
+                and "migrations" not in path.parts
+                and path != Path(__file__)
+            ):
                 yield path
 
 
@@ -79,7 +83,7 @@ class NamingConventionTests:
         reader: say the reason instead."""
         offenders = [
             f"{path.relative_to(ROOT)}:{number}"
-            for path in _app_sources()
+            for path in _app_sources(with_tests=True)
             for number, line in enumerate(path.read_text().splitlines(), 1)
             if ISSUE_REFERENCE.search(line)
         ]

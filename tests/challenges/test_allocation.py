@@ -1,4 +1,4 @@
-"""Allocation properties (issue 4, acceptance 1), tested with hypothesis.
+"""Allocation properties, tested with hypothesis.
 
 The pure function (challenges.judging.allocation.allocate) is checked against a brute-force
 oracle on small cases; the service (assignments_allocate) is checked on the database

@@ -1,4 +1,4 @@
-"""Judging in real Chromium (issue 4, acceptance 4): axe-core on the declaration, the
+"""Judging in real Chromium: axe-core on the declaration, the
 scoring form with errors, the lead's panel sheet and entry page, and the released
 feedback; the keyboard alone on the scoring form; and scoring with JavaScript off."""
 

@@ -1,4 +1,4 @@
-"""Judging services: a full round end to end (issue 4, acceptance 2) and each rule."""
+"""Judging services: a full round end to end and each rule."""
 
 from datetime import timedelta
 

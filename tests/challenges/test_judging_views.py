@@ -1,4 +1,4 @@
-"""Judging pages from the outside: the permission matrix (issue 4, acceptance 3), the
+"""Judging pages from the outside: the permission matrix, the
 assessor's forms, the lead's admin screens, the CSV, and query counts."""
 
 import csv

@@ -1,4 +1,4 @@
-"""The upload attack corpus (issue 11): what strangers send as "attachments".
+"""The upload attack corpus: what strangers send as "attachments".
 
 Each file is built here, in memory (nothing big is committed). Each is refused with a
 message for the file field, or stored inertly (random name, private folder) and served

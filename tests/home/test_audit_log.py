@@ -1,4 +1,4 @@
-"""The audit log (issue 11): sensitive actions are recorded in Wagtail's log, programme
+"""The audit log: sensitive actions are recorded in Wagtail's log, programme
 leads can read it (Reports → Site history) and nobody can change it."""
 
 import re

@@ -1,4 +1,4 @@
-"""The lockout page in real Chromium (issue 11): reached by typing wrong passwords in
+"""The lockout page in real Chromium: reached by typing wrong passwords in
 the sign-in form, it passes axe-core, works from the keyboard, and needs no JavaScript.
 (The privacy notice, with its retention periods, is checked in test_browser.py.)"""
 

@@ -1,4 +1,4 @@
-"""Every public form, fuzzed (issue 11): arbitrary text in every field, including NUL
+"""Every public form, fuzzed: arbitrary text in every field, including NUL
 bytes, right-to-left marks, emoji, markup and strings of ~100,000 characters.
 
 For each generated submission: never a 500 (the test client raises on one), and never a

@@ -1,4 +1,4 @@
-"""Lockout after repeated failed sign-ins (django-axes, issue 11): at the start-up
+"""Lockout after repeated failed sign-ins (django-axes): at the start-up
 sign-in and at the Wagtail admin's sign-in alike. Time is moved with freezegun."""
 
 from datetime import timedelta

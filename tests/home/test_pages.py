@@ -113,7 +113,7 @@ class SiteShellTests:
     ):
         client.get("/")  # warm-up: Site lookup and settings are cached per process
         # Measured: 19 queries (site root, page, settings, footer pages, ..., and the
-        # home page's open challenges, case studies and figures, issue 6). That the
+        # home page's open challenges, case studies and figures). That the
         # count stays flat as the programme grows: tests/home/test_home_page.py.
         with django_assert_max_num_queries(19):
             client.get("/")

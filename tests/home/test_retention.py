@@ -1,4 +1,4 @@
-"""Data retention (issue 11): records are made in the past with freezegun, then the
+"""Data retention: records are made in the past with freezegun, then the
 nightly purge runs today. Only what is past its period goes."""
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Two-factor authentication for staff (issue 11), from the outside.
+"""Two-factor authentication for staff, from the outside.
 
 The test settings leave STAFF_2FA_REQUIRED off (most tests force_login staff and open
 the admin); every test here turns it on, as production settings always do.

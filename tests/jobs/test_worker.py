@@ -1,4 +1,4 @@
-"""Acceptance of issue 8 with a real Redis and real `celery worker` processes.
+"""Background jobs with a real Redis and real `celery worker` processes.
 
 Each test starts its workers on the test database (a file for SQLite, the test database
 for PostgreSQL) and Redis DB 11, and waits with bounded timeouts only.
