@@ -149,17 +149,61 @@ def _confirm_post_button(
     )
 
 
-def _index_view(queryset):
-    """An index view whose rows come with their relations joined (no N+1)."""
+def _index_view(queryset, row_actions=None):
+    """An index view whose rows come with their relations joined (no N+1); with
+    `row_actions(view, instance)`, each row also shows its next workflow steps as
+    buttons in view (the Edit, Inspect and Delete links stay in the row's menu)."""
 
     class View(IndexView):
         def get_base_queryset(self):
             return queryset()
 
+        def get_list_buttons(self, instance):
+            buttons = super().get_list_buttons(instance)
+            if row_actions is None:
+                return buttons
+            return [*row_actions(self, instance), *buttons]
+
     return View
 
 
-PilotIndexView = _index_view(pilots_admin_queryset)
+def _row_button(label: str, url: str, icon: str) -> Button:
+    return Button(label, url=url, icon_name=icon, classname="button-small")
+
+
+def _pilot_row_actions(view, pilot) -> list[Button]:
+    """The moves open to this pilot, each to its confirmation page."""
+    if not view.permission_policy.user_has_permission(view.request.user, "change"):
+        return []
+    return [
+        _row_button(
+            PILOT_TRANSITION_BUTTONS[to][0],
+            reverse("pilots_pilot:transition", args=[pilot.pk, to]),
+            PILOT_TRANSITION_BUTTONS[to][1],
+        )
+        for to in PILOT_TRANSITIONS.get(pilot.status, [])
+    ]
+
+
+def _proposal_row_actions(view, proposal) -> list[Button]:
+    """Review a proposal that waits for a decision; make the pilot of an approved one."""
+    user = view.request.user
+    if not view.permission_policy.user_has_permission(user, "change"):
+        return []
+    if proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
+        url = reverse("pilot_proposals:review", args=[proposal.pk])
+        return [_row_button("Review", url, "tasks")]
+    if (
+        proposal.status == Status.APPROVED
+        and not hasattr(proposal, "pilot")
+        and user.has_perm("pilots.add_pilot")
+    ):
+        url = reverse("pilot_proposals:create_pilot", args=[proposal.pk])
+        return [_row_button("Create pilot", url, "plus")]
+    return []
+
+
+PilotIndexView = _index_view(pilots_admin_queryset, row_actions=_pilot_row_actions)
 
 PilotStatus = Pilot.Status
 # The header button for each move of a pilot's life.
@@ -407,7 +451,10 @@ class ProposalViewSet(ModelViewSet):
     copy_view_enabled = False
 
     index_view_class = _index_view(
-        lambda: PilotProposal.objects.select_related("lead_organisation", "created_by")
+        lambda: PilotProposal.objects.select_related(
+            "lead_organisation", "created_by", "pilot"
+        ),
+        row_actions=_proposal_row_actions,
     )
 
     def review_view(self, request, pk):

@@ -2,12 +2,17 @@
 proposer may, and a programme lead completes and submits a proposal made from an entry."""
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from challenges.models import Entry
-from pilots.models import PilotProposal
+from pilots.models import Pilot, PilotProposal
 from pilots.services.proposals import proposal_create
 from tests.factories.pilots import (
+    PilotFactory,
+    PilotUserFactory,
     ProposalFactory,
     PublicBodyFactory,
     programme_lead,
@@ -181,3 +186,56 @@ class ProposalAdminServiceTests:
         assert response.status_code == 302, response.content.decode()[:2000]
         proposal = PilotProposal.objects.get(title="Warm homes")
         assert proposal.created_by == lead and proposal.status == S.DRAFT
+
+
+class ListingActionTests:
+    """The next workflow step shows as a button on each row of the listings, not only
+    behind the row's menu, and the listings' queries do not grow with their rows."""
+
+    def _rows(self, client, url_name: str):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(url_name))
+        assert response.status_code == 200
+        return response.content.decode(), len(captured)
+
+    def test_proposal_rows_offer_review_and_create_pilot(self, client):
+        lead = programme_lead(email="priya@impactlab.example")
+        client.force_login(lead)
+        submitted = ProposalFactory(status=S.SUBMITTED)
+        approved = ProposalFactory(status=S.APPROVED)
+        piloted = ProposalFactory(status=S.APPROVED)
+        PilotFactory(proposal=piloted)
+        ProposalFactory(status=S.DRAFT)
+        page, small = self._rows(client, "pilot_proposals:index")
+        assert reverse("pilot_proposals:review", args=[submitted.pk]) in page
+        assert reverse("pilot_proposals:create_pilot", args=[approved.pk]) in page
+        assert reverse("pilot_proposals:create_pilot", args=[piloted.pk]) not in page
+        for status in (S.SUBMITTED, S.APPROVED, S.DRAFT, S.UNDER_REVIEW) * 3:
+            ProposalFactory(status=status)
+        _, large = self._rows(client, "pilot_proposals:index")
+        assert small == large
+
+    def test_pilot_rows_offer_their_next_moves(self, client):
+        lead = programme_lead(email="priya@impactlab.example")
+        client.force_login(lead)
+        setting_up = PilotFactory(status=Pilot.Status.SETTING_UP)
+        completed = PilotFactory(status=Pilot.Status.COMPLETED)
+        page, _ = self._rows(client, "pilots_pilot:index")
+        start = reverse("pilots_pilot:transition", args=[setting_up.pk, "running"])
+        assert start in page and "Start the pilot" in page
+        assert (
+            reverse("pilots_pilot:transition", args=[completed.pk, "stopped"])
+            not in page
+        )
+
+    def test_without_change_rights_no_row_actions(self, client):
+        viewer = PilotUserFactory(email="viewer@impactlab.example", is_staff=True)
+        viewer.user_permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            Permission.objects.get(codename="view_pilotproposal"),
+        )
+        client.force_login(viewer)
+        submitted = ProposalFactory(status=S.SUBMITTED)
+        page, _ = self._rows(client, "pilot_proposals:index")
+        assert submitted.title in page
+        assert reverse("pilot_proposals:review", args=[submitted.pk]) not in page
