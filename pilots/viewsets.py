@@ -26,7 +26,7 @@ from wagtail.admin.views.generic import (
 )
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 
 from challenges.models import Entry
 from home.forms import add_service_errors
@@ -167,25 +167,31 @@ def _index_view(queryset, row_actions=None):
     return View
 
 
-def _row_button(label: str, url: str, icon: str) -> Button:
-    return Button(label, url=url, icon_name=icon, classname="button-small")
+def _row_button(label: str, url: str, icon: str) -> ListingButton:
+    return ListingButton(label, url=url, icon_name=icon)
 
 
-def _pilot_row_actions(view, pilot) -> list[Button]:
-    """The moves open to this pilot, each to its confirmation page."""
+def _pilot_row_actions(view, pilot) -> list[ListingButton]:
+    """The pilot's next move forward, to its confirmation page (stopping a pilot is
+    on the record's header, with every other move)."""
     if not view.permission_policy.user_has_permission(view.request.user, "change"):
         return []
+    forward = [
+        to
+        for to in PILOT_TRANSITIONS.get(pilot.status, [])
+        if to != PilotStatus.STOPPED
+    ]
     return [
         _row_button(
             PILOT_TRANSITION_BUTTONS[to][0],
             reverse("pilots_pilot:transition", args=[pilot.pk, to]),
             PILOT_TRANSITION_BUTTONS[to][1],
         )
-        for to in PILOT_TRANSITIONS.get(pilot.status, [])
+        for to in forward[:1]
     ]
 
 
-def _proposal_row_actions(view, proposal) -> list[Button]:
+def _proposal_row_actions(view, proposal) -> list[ListingButton]:
     """Review a proposal that waits for a decision; make the pilot of an approved one."""
     user = view.request.user
     if not view.permission_policy.user_has_permission(user, "change"):

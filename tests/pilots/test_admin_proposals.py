@@ -223,6 +223,9 @@ class ListingActionTests:
         page, _ = self._rows(client, "pilots_pilot:index")
         start = reverse("pilots_pilot:transition", args=[setting_up.pk, "running"])
         assert start in page and "Start the pilot" in page
+        # Stopping is offered on the record, not on the row.
+        stop = reverse("pilots_pilot:transition", args=[setting_up.pk, "stopped"])
+        assert stop not in page
         assert (
             reverse("pilots_pilot:transition", args=[completed.pk, "stopped"])
             not in page
