@@ -41,7 +41,11 @@ from .services.contacts import (
     contact_export,
     contact_update,
 )
-from .services.measurements import measurement_record, measurement_update
+from .services.measurements import (
+    measurement_delete,
+    measurement_record,
+    measurement_update,
+)
 from .services.metrics import METRIC_FIELDS, metric_create, metric_delete, metric_update
 from .services.pilots import (
     PILOT_FIELDS,
@@ -621,6 +625,11 @@ class MeasurementEditView(ServiceFormMixin, EditView):
         return measurement_update(measurement=self.form.instance, by=self.request.user)
 
 
+class MeasurementDeleteView(ServiceDeleteView):
+    def delete_instance(self):
+        measurement_delete(measurement=self.object, by=self.request.user)
+
+
 class MeasurementViewSet(ModelViewSet):
     model = Measurement
     icon = "date"
@@ -637,6 +646,7 @@ class MeasurementViewSet(ModelViewSet):
     )
     add_view_class = MeasurementCreateView
     edit_view_class = MeasurementEditView
+    delete_view_class = MeasurementDeleteView
 
 
 class ContactInspectView(InspectView):

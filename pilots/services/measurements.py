@@ -133,6 +133,31 @@ def measurement_update(*, measurement: Measurement, by) -> Measurement:
     return measurement
 
 
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement, by) -> None:
+    """Delete a wrongly recorded measurement (the admin's delete screen): the pilot's
+    lead or a programme lead, while the pilot runs. Once a pilot is completed or
+    stopped its measurements are its final results, kept as published."""
+    pilot = measurement.metric.pilot
+    pilot_check_lead(pilot=pilot, user=by)
+    if pilot.status in (Pilot.Status.COMPLETED, Pilot.Status.STOPPED):
+        raise ValidationError(
+            f"“{pilot}” has ended: its measurements are its final results and "
+            "cannot be deleted"
+        )
+    log(
+        instance=measurement,
+        action="wagtail.delete",
+        user=by,
+        data={
+            "pilot": pilot.pk,
+            "period": measurement.period.isoformat(),
+            "value": str(measurement.value),
+        },
+    )
+    measurement.delete()
+
+
 # CSV import ---------------------------------------------------------------------------
 
 IMPORT_IN_BACKGROUND_ABOVE = 500  # rows; bigger files run as a Celery task

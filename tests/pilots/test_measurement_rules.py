@@ -6,11 +6,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver, reverse
 from freezegun import freeze_time
+from wagtail.models import ModelLogEntry
 
-from pilots.models import ImportJob, Measurement
+from pilots.models import ImportJob, Measurement, Pilot
 from pilots.services.measurements import (
     measurement_record,
     measurements_import_start,
@@ -165,3 +167,43 @@ class MeasurementRuleTests:
         assert "February 2027 has not started yet" in response.content.decode()
         existing.refresh_from_db()
         assert existing.period == datetime.date(2026, 9, 1)
+
+
+class MeasurementDeleteTests:
+    """The admin's delete screen deletes through `measurement_delete`: the pilot's
+    results are kept once it has ended, and only its lead or a programme lead may."""
+
+    def _measurement(self, status=Pilot.Status.RUNNING):
+        pilot = PilotFactory(status=status)
+        metric = MetricFactory(pilot=pilot, name="Visits")
+        return MeasurementFactory(metric=metric, period=datetime.date(2026, 9, 1))
+
+    def test_a_programme_lead_deletes_a_running_pilots_measurement(self, client):
+        client.force_login(programme_lead(email="priya@impactlab.example"))
+        measurement = self._measurement()
+        url = reverse("pilots_measurement:delete", args=[measurement.pk])
+        response = client.post(url)
+        assert response.status_code == 302
+        assert not Measurement.objects.filter(pk=measurement.pk).exists()
+        entry = ModelLogEntry.objects.get(action="wagtail.delete")
+        assert entry.data["period"] == "2026-09-01"
+
+    def test_an_ended_pilots_measurement_is_kept(self, client):
+        client.force_login(programme_lead(email="priya@impactlab.example"))
+        measurement = self._measurement(status=Pilot.Status.COMPLETED)
+        url = reverse("pilots_measurement:delete", args=[measurement.pk])
+        response = client.post(url, follow=True)
+        assert "its final results and cannot be deleted" in response.content.decode()
+        assert Measurement.objects.filter(pk=measurement.pk).exists()
+
+    def test_staff_who_lead_no_pilot_cannot_delete(self, client):
+        staff = PilotUserFactory(email="clerk@impactlab.example", is_staff=True)
+        staff.user_permissions.add(
+            Permission.objects.get(codename="access_admin"),
+            Permission.objects.get(codename="delete_measurement"),
+            Permission.objects.get(codename="view_measurement"),
+        )
+        client.force_login(staff)
+        measurement = self._measurement()
+        client.post(reverse("pilots_measurement:delete", args=[measurement.pk]))
+        assert Measurement.objects.filter(pk=measurement.pk).exists()
