@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -21,9 +22,36 @@ class User(AbstractUser):
     """
 
     email = models.EmailField("email address", unique=True)
+    # When the address was confirmed. Empty only for a self sign-up that has never
+    # been active: such an account may confirm itself once; any other inactive account
+    # was deactivated, and only staff make it active again. Accounts made any other way
+    # (the admin, commands) count as confirmed from the start.
+    email_confirmed_at = models.DateTimeField(
+        "email confirmed at", null=True, blank=True, default=timezone.now
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def save(self, *args, **kwargs):
+        # Kept true however the account is saved (staff activating a sign-up in the
+        # admin included): an account that has been active never awaits confirmation
+        # again, so no confirmation link can reactivate it.
+        if self.is_active and self.email_confirmed_at is None:
+            self.email_confirmed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "email_confirmed_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A self sign-up that has never been active nor signed in."""
+        return (
+            not self.is_active
+            and self.email_confirmed_at is None
+            and self.last_login is None
+        )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email or self.username
