@@ -102,9 +102,11 @@ class SignInForm(forms.Form):
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
             candidate = User.objects.filter(email__iexact=email).first()
+            # Only a sign-up awaiting confirmation hears about it; a deactivated account
+            # is answered as any failed sign-in.
             if (
                 candidate is not None
-                and not candidate.is_active
+                and candidate.awaits_confirmation
                 # A locked-out account (django-axes) must not learn its password here.
                 and AxesProxyHandler.is_allowed(
                     self.request, {"username": candidate.get_username()}

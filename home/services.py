@@ -3,14 +3,21 @@ notification preferences and shared page helpers."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core import signing
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import (
+    base36_to_int,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.utils.text import slugify
 from wagtail.log_actions import log
 from wagtail.models import (
@@ -31,10 +38,6 @@ from .models import (
     User,
 )
 from .selectors import organisation_for
-
-# The salt predates the move from challenges: links already emailed keep working.
-CONFIRM_SALT = "challenges.account-confirm"
-CONFIRM_MAX_AGE = timedelta(days=3)
 
 
 def _permission(dotted: str) -> Permission:
@@ -121,8 +124,61 @@ def notification_preference_update(
 # --- Accounts -------------------------------------------------------------------------
 
 
+def _link_max_age() -> timedelta:
+    return timedelta(hours=settings.ACCOUNT_LINK_MAX_AGE_HOURS)
+
+
+class _AccountLinkTokenGenerator(PasswordResetTokenGenerator):
+    """Django's password-reset token, hashed over what a used or stale link must not
+    survive: the password (a change), the last sign-in (confirming signs in), whether
+    the account is active (deactivation) and when its address was confirmed (a used
+    confirmation link). Valid for ACCOUNT_LINK_MAX_AGE_HOURS."""
+
+    def _make_hash_value(self, user, timestamp):
+        login = (
+            user.last_login.replace(microsecond=0, tzinfo=None)
+            if user.last_login
+            else ""
+        )
+        confirmed = (
+            user.email_confirmed_at.isoformat() if user.email_confirmed_at else ""
+        )
+        return (
+            f"{user.pk}{user.password}{login}{user.is_active}{confirmed}"
+            f"{user.email}{timestamp}"
+        )
+
+    def check_token(self, user, token) -> bool:
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        age = self._num_seconds(self._now()) - issued
+        return age <= _link_max_age().total_seconds()
+
+
+class _ConfirmTokenGenerator(_AccountLinkTokenGenerator):
+    key_salt = "home.services.account-confirm"
+
+
+class PasswordResetLinkTokenGenerator(_AccountLinkTokenGenerator):
+    """The password-reset links of the site's sign-in: also dead once the account is
+    deactivated (Django's own survive it)."""
+
+    key_salt = "home.services.password-reset"
+
+
+confirm_token_generator = _ConfirmTokenGenerator()
+password_reset_token_generator = PasswordResetLinkTokenGenerator()
+
+_LINK_INVALID = "This link is not valid or has expired"
+
+
 def _confirm_token(user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRM_SALT)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"{uid}-{confirm_token_generator.make_token(user)}"
 
 
 @transaction.atomic
@@ -131,7 +187,12 @@ def account_sign_up(*, email: str, password: str) -> User:
     email = User.objects.normalize_email(email).strip()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "An account with this email address exists"})
-    user = User(username=email.lower()[:150], email=email, is_active=False)
+    user = User(
+        username=email.lower()[:150],
+        email=email,
+        is_active=False,
+        email_confirmed_at=None,
+    )
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -144,6 +205,10 @@ def account_sign_up(*, email: str, password: str) -> User:
 
 
 def account_confirmation_send(*, user: User) -> None:
+    """Email a confirmation link to a sign-up that awaits one; nothing otherwise (a
+    deactivated account is not told anything)."""
+    if not user.awaits_confirmation:
+        return
     url = reverse("account_confirm", kwargs={"token": _confirm_token(user)})
     email_queue(
         key=f"account-confirm:{user.pk}:{timezone.now().isoformat()}",
@@ -156,22 +221,24 @@ def account_confirmation_send(*, user: User) -> None:
 
 @transaction.atomic
 def account_confirm(*, token: str) -> User:
+    """Confirm a sign-up's address and make the account active: once, within
+    ACCOUNT_LINK_MAX_AGE_HOURS, and only for an account that has never been active
+    (a deactivated one stays inactive whatever link is followed)."""
     try:
-        data = signing.loads(
-            token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE.total_seconds()
-        )
-    except signing.SignatureExpired as error:
-        raise ValidationError("This link has expired", code="expired") from error
-    except signing.BadSignature as error:
-        raise ValidationError("This link is not valid", code="invalid") from error
-    user = (
-        User.objects.select_for_update().filter(pk=data["u"], email=data["e"]).first()
-    )
-    if user is None:
-        raise ValidationError("This link is not valid", code="invalid")
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+        uid, token = token.split("-", 1)
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError) as error:
+        raise ValidationError(_LINK_INVALID, code="invalid") from error
+    user = User.objects.select_for_update().filter(pk=pk).first()
+    if (
+        user is None
+        or not user.awaits_confirmation
+        or not confirm_token_generator.check_token(user, token)
+    ):
+        raise ValidationError(_LINK_INVALID, code="invalid")
+    user.is_active = True
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_active", "email_confirmed_at"])
     return user
 
 
@@ -340,6 +407,8 @@ def invitation_accept(*, invitation: OrganisationInvitation, user: User) -> None
     )
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been used")
+    if invitation.created_at < timezone.now() - _link_max_age():
+        raise ValidationError("This invitation has expired: ask for a new one")
     if invitation.email.lower() != user.email.lower():
         raise ValidationError("This invitation was sent to another email address")
     if organisation_for(user=user) is not None:

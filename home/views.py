@@ -173,6 +173,8 @@ def account_confirm(request: HttpRequest, token: str) -> HttpResponse:
             {"error": error.messages[0]},
             status=400,
         )
+    # Signed in this once: signing in changes what the link's token is made of, and
+    # the address is now confirmed, so the link never works again.
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, "Your email address is confirmed")
     return redirect("account_home")
@@ -204,6 +206,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 password_reset = rate_limit("password_reset")(
     auth_views.PasswordResetView.as_view(
         form_class=forms.LabPasswordResetForm,
+        token_generator=services.password_reset_token_generator,
         template_name="account/password_reset.html",
         success_url=reverse_lazy("password_reset_done"),
     )
@@ -213,6 +216,7 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     form_class=forms.LabSetPasswordForm,
+    token_generator=services.password_reset_token_generator,
     template_name="account/password_reset_confirm.html",
     success_url=reverse_lazy("password_reset_complete"),
 )

@@ -157,6 +157,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Hours an emailed account link (confirmation, invitation, password reset) works for.
+# Each is also single-use; confirmation and reset links die on sign-in, password change
+# and deactivation.
+ACCOUNT_LINK_MAX_AGE_HOURS = env.int("ACCOUNT_LINK_MAX_AGE_HOURS", default=24)
+PASSWORD_RESET_TIMEOUT = ACCOUNT_LINK_MAX_AGE_HOURS * 3600
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
