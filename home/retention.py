@@ -55,8 +55,10 @@ def _days(name: str) -> timedelta:
 @transaction.atomic
 def unconfirmed_accounts_purge(*, now) -> int:
     cutoff = now - _days("RETENTION_UNCONFIRMED_ACCOUNT_DAYS")
+    # Sign-ups never confirmed, not accounts staff deactivated.
     accounts = User.objects.filter(
         is_active=False,
+        email_confirmed_at__isnull=True,
         last_login__isnull=True,
         date_joined__lt=cutoff,
         is_staff=False,

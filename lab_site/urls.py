@@ -2,9 +2,28 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account as wagtailadmin_account
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.services import password_reset_token_generator
+
 urlpatterns = [
+    # The admin's password reset, with the site's reset tokens (they die on
+    # deactivation, sign-in and password change), matched before Wagtail's own.
+    path(
+        "admin/password_reset/",
+        wagtailadmin_account.PasswordResetView.as_view(
+            token_generator=password_reset_token_generator
+        ),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        wagtailadmin_account.PasswordResetConfirmView.as_view(
+            token_generator=password_reset_token_generator
+        ),
+        name="wagtailadmin_password_reset_confirm",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Accounts, organisation profiles, invitations and notification settings.

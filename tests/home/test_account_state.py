@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -170,19 +171,20 @@ class DeactivatedAccountTests:
         assert User.objects.get(pk=user.pk).password == password_before
         self._assert_shut(client, user, emails_before)
 
-    def test_the_admin_reset_link_neither_reactivates_nor_signs_in(self, client):
-        """Wagtail's admin reset links are Django's own, which outlive deactivation:
-        following one still sets a password, but the account stays shut."""
+    def test_the_admin_reset_link_dies_on_deactivation(self, client):
+        """The admin's reset screens use the site's reset tokens: a link made before
+        deactivation no longer sets a password, and the account stays shut."""
         editor = UserFactory(email="editor@council.example", is_staff=True)
-        uid = urlsafe_base64_encode(force_bytes(editor.pk))
-        token = default_token_generator.make_token(editor)
+        client.post(reverse("wagtailadmin_password_reset"), {"email": editor.email})
+        [message] = [m for m in mail.outbox if editor.email in m.to]
+        link = re.search(
+            r"/admin/password_reset/confirm/[^/\s]+/[^/\s]+/", message.body
+        ).group(0)
         _deactivate(editor)
         emails_before = OutboundEmail.objects.order_by("pk").last()
-        link = reverse(
-            "wagtailadmin_password_reset_confirm",
-            kwargs={"uidb64": uid, "token": token},
-        )
+        password_before = User.objects.get(pk=editor.pk).password
         response = client.get(link, follow=True)
+        assert response.context["validlink"] is False
         client.post(
             response.redirect_chain[-1][0] if response.redirect_chain else link,
             {
@@ -190,11 +192,23 @@ class DeactivatedAccountTests:
                 "new_password2": "a-new-passphrase-77",
             },
         )
+        assert User.objects.get(pk=editor.pk).password == password_before
         client.post(
             "/admin/login/",
             {"username": editor.username, "password": "a-new-passphrase-77"},
         )
         self._assert_shut(client, editor, emails_before.pk if emails_before else 0)
+
+    def test_the_admin_reset_link_works_for_an_active_editor(self, client):
+        """The control: the admin's reset email carries a link that works."""
+        editor = UserFactory(email="editor@council.example", is_staff=True)
+        client.post(reverse("wagtailadmin_password_reset"), {"email": editor.email})
+        [message] = [m for m in mail.outbox if editor.email in m.to]
+        link = re.search(
+            r"/admin/password_reset/confirm/[^/\s]+/[^/\s]+/", message.body
+        )
+        response = client.get(link.group(0), follow=True)
+        assert response.context["validlink"] is True
 
     def test_the_reset_link_worked_before_deactivation(self, client):
         """The control for the test above: the same link, not deactivated, works."""

@@ -129,6 +129,17 @@ class UnconfirmedAccountTests:
         assert not User.objects.filter(pk=old.pk).exists()
         assert User.objects.filter(pk__in=[recent.pk, confirmed.pk]).count() == 2
 
+    def test_a_deactivated_account_is_not_purged_as_unconfirmed(self, db, now):
+        """Made by staff (so confirmed), never signed in, then deactivated: the
+        unconfirmed-account rule is not the one that removes it."""
+        with freeze_time(now - timedelta(days=400)):
+            user = User.objects.create(
+                username="made@council.example", email="made@council.example"
+            )
+        User.objects.filter(pk=user.pk).update(is_active=False, last_login=None)
+        assert retention_purge(now=now)["unconfirmed_accounts"] == 0
+        assert User.objects.filter(pk=user.pk).exists()
+
     def test_staff_and_members_are_never_purged_as_unconfirmed(self, demo_site, now):
         lead = User.objects.get(email="lead@impactlab.example")
         with freeze_time(now - timedelta(days=400)):
