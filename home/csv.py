@@ -10,6 +10,9 @@ Numbers stay numbers: an int, float or Decimal is written as it is, and so is te
 that is only a plain decimal number ("-16", "-0.5"), as the open-data records and the
 measurements export write figures; a negative number is a number, not a formula.
 
+An import that reads back our own exports takes the quote off with
+`csv_unquote_cell`.
+
 Every CSV goes through `write_csv_rows` (or `csv_response`, or `CsvSafeExportMixin`
 for Wagtail's listing exports). XLSX needs no quote: Wagtail writes each value as a
 typed cell and turns what openpyxl takes for a formula back into a string.
@@ -37,6 +40,14 @@ def csv_safe_cell(value):
     text = str(value)
     if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
+    return text
+
+
+def csv_unquote_cell(text: str) -> str:
+    """A cell read back from a CSV this site wrote: the quote `csv_safe_cell` put
+    before a formula character comes off, so an export re-imports as it was."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
     return text
 
 

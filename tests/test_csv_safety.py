@@ -27,9 +27,12 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site, Workflow, get_page_models
 
 from challenges.models import ConflictOfInterest, InterestDeclaration
-from home.csv import csv_safe_cell, csv_text, write_csv_rows
+from home.csv import csv_safe_cell, csv_text, csv_unquote_cell, write_csv_rows
 from pilots.models import CaseStudyPage, Contact
+from pilots.selectors import measurements_csv_export
+from pilots.services.measurements import measurements_csv_check
 from tests.factories.challenges import UserFactory, assessor
+from tests.factories.pilots import MeasurementFactory, MetricFactory
 from tests.factories.publishing import case_study_world
 from tests.opendata.conftest import build_world
 
@@ -92,9 +95,30 @@ class CsvSafeCellTests:
             ["'@x", "-1.5"],
         ]
 
+    @pytest.mark.parametrize("value", HOSTILE + ["plain", "'quoted", "-16", ""])
+    def test_unquote_gives_back_what_was_quoted(self, value):
+        assert csv_unquote_cell(str(csv_safe_cell(value))) == value
+
     def test_writer_refuses_a_column_not_in_the_header(self):
         with pytest.raises(ValueError, match="not in the header"):
             write_csv_rows(io.StringIO(), ["a"], [{"a": 1, "b": 2}])
+
+
+@pytest.mark.django_db
+class MeasurementsRoundTripTests:
+    def test_an_export_with_quoted_cells_imports_back_as_it_was(self):
+        metric = MetricFactory(name="-2+3 calls")
+        MeasurementFactory(metric=metric, note='=HYPERLINK("http://x")')
+        exported = measurements_csv_export(pilot=metric.pilot)
+        assert "'-2+3 calls" in exported
+        metric.measurements.all().delete()  # so the import may add it again
+
+        rows, errors = measurements_csv_check(pilot=metric.pilot, csv_text=exported)
+
+        assert errors == []
+        assert [(r.metric, r.note) for r in rows] == [
+            (metric, '=HYPERLINK("http://x")')
+        ]
 
 
 def _walk(patterns, prefix="", namespace=""):
