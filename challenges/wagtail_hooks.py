@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from home.audit import ExportAuditMixin
+from home.csv import CsvSafeIndexView
 from home.forms import add_service_errors
 from home.roles import PROGRAMME_LEADS, is_assessor, is_programme_lead
 from home.status_tags import StatusTags
@@ -132,7 +133,7 @@ class EntryInspectView(generic.InspectView):
         )
 
 
-class EntryIndexView(ExportAuditMixin, generic.IndexView):
+class EntryIndexView(ExportAuditMixin, CsvSafeIndexView):
     """Every CSV/XLSX export is logged on each challenge it covers."""
 
     export_log_action = "challenges.entries.export"

@@ -24,6 +24,9 @@ urlpatterns = [
         ),
         name="wagtailadmin_password_reset_confirm",
     ),
+    # Wagtail's reports and redirects listings, exporting CSV through the site's
+    # formula-safe writer: the same views at the same paths, matched first.
+    path("admin/", include("home.admin_csv_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Accounts, organisation profiles, invitations and notification settings.

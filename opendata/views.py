@@ -4,8 +4,6 @@ Every download takes the same filters as the API (`theme`, `area`, `status`,
 `evidence_level`); an invalid filter is a 400 with a plain message, never a 500.
 """
 
-import csv
-import io
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from home.csv import csv_response
 from home.models import LocalAuthorityArea
 from pilots.models import Pilot
 
@@ -44,17 +43,6 @@ def filters_from(request: HttpRequest) -> selectors.PilotFilters:
         status=status,
         evidence_level=int(level) if level else None,
     )
-
-
-def _csv_response(filename: str, columns: list[str], rows) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="raise")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _download(build):
@@ -118,7 +106,7 @@ def _pilot_csv_row(pilot) -> dict:
 
 @_download
 def pilots_csv(request, filters):
-    return _csv_response(
+    return csv_response(
         "pilots.csv",
         PILOT_CSV_COLUMNS,
         (_pilot_csv_row(p) for p in selectors.pilots_published(filters=filters)),
@@ -158,7 +146,7 @@ def metrics_csv(request, filters):
     for summary in summaries:
         record = records.metric_record(summary)
         rows.append({k: record[k] for k in METRIC_CSV_COLUMNS})
-    return _csv_response("metrics.csv", METRIC_CSV_COLUMNS, rows)
+    return csv_response("metrics.csv", METRIC_CSV_COLUMNS, rows)
 
 
 MEASUREMENT_CSV_COLUMNS = [
@@ -177,7 +165,7 @@ MEASUREMENT_CSV_COLUMNS = [
 
 @_download
 def measurements_csv(request, filters):
-    return _csv_response(
+    return csv_response(
         "measurements.csv",
         MEASUREMENT_CSV_COLUMNS,
         (
@@ -237,7 +225,7 @@ def challenges_csv(request):
                 else "",
             }
         )
-    return _csv_response("challenges.csv", CHALLENGE_CSV_COLUMNS, rows)
+    return csv_response("challenges.csv", CHALLENGE_CSV_COLUMNS, rows)
 
 
 def _grants(request, filters):
@@ -259,7 +247,7 @@ def grants_360_json(request, filters):
 
 @_download
 def grants_360_csv(request, filters):
-    return _csv_response(
+    return csv_response(
         "grants-360giving.csv",
         standards.GRANT_CSV_COLUMNS,
         (standards.grant_csv_row(g) for g in _grants(request, filters)),

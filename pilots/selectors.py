@@ -1,10 +1,8 @@
 """Reads for pilots: who may do what, tuned querysets, metric summaries, CSV export."""
 
-import csv
-import io
-
 from django.db.models import Prefetch, QuerySet
 
+from home.csv import csv_text
 from home.models import Organisation
 
 from .metrics import MetricSummary, metric_summary
@@ -64,16 +62,14 @@ def pilot_metric_summaries(*, pilot: Pilot) -> list[MetricSummary]:
 
 def measurements_csv_export(*, pilot: Pilot) -> str:
     """Every measurement of a pilot as CSV, in the same columns the import reads."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
     rows = (
         Measurement.objects.filter(metric__pilot=pilot)
         .select_related("metric")
         .order_by("metric__name", "period")
     )
-    for m in rows:
-        writer.writerow(
+    return csv_text(
+        CSV_COLUMNS,
+        (
             [
                 m.metric.name,
                 m.period.isoformat(),
@@ -81,5 +77,6 @@ def measurements_csv_export(*, pilot: Pilot) -> str:
                 m.note,
                 "yes" if m.provisional else "no",
             ]
-        )
-    return out.getvalue()
+            for m in rows
+        ),
+    )

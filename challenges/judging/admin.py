@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from home.csv import CsvSafeIndexView
 from home.forms import add_service_errors
 from home.roles import is_assessor, is_programme_lead
 
@@ -491,6 +492,7 @@ class ConflictOfInterestViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     add_to_admin_menu = False
+    index_view_class = CsvSafeIndexView
     list_export = ["assessor", "organisation", "kind", "challenge", "declared_at"]
     export_filename = "conflicts-of-interest"
     form_fields = ["kind"]  # required by ModelViewSet; the policy lets nobody edit

@@ -12,8 +12,6 @@ the 90). With two assessments the median is their midpoint: both are flagged whe
 are more than 40 points apart, since nobody can yet tell which one is out of line.
 """
 
-import csv
-import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from home import roles
+from home.csv import csv_text
 from home.models import User
 
 from ..models import (
@@ -463,9 +462,7 @@ PANEL_CSV_COLUMNS = [
 
 def panel_sheet_csv(*, challenge: ChallengePage) -> str:
     sheet = panel_sheet(challenge=challenge)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = (
         PANEL_CSV_COLUMNS
         + [
             f"{c.title} (average of {c.scale_min} to {c.scale_max})"
@@ -474,39 +471,31 @@ def panel_sheet_csv(*, challenge: ChallengePage) -> str:
         + [label for _, label in Assessment.Recommendation.choices]
         + ["Decision", "Decision reason"]
     )
-    for row in sheet["rows"]:
-        writer.writerow(
-            [
-                row.rank or "",
-                f"ENTRY-{row.entry.pk}",
-                _csv_safe(row.entry.title),
-                _csv_safe(row.entry.organisation.name),
-                row.done,
-                row.needed,
-                "" if row.average is None else row.average,
-                "" if row.spread is None else row.spread,
-                "yes" if row.outlier else "no",
-                "yes" if row.moderated else "no",
-            ]
-            + ["" if v is None else v for v in row.criterion_averages]
-            + [
-                row.recommendations.get(label, 0)
-                for _, label in Assessment.Recommendation.choices
-            ]
-            + [
-                row.entry.get_status_display()
-                if row.entry.status in Entry.DECIDED
-                else "",
-                _csv_safe(row.entry.decision_reason),
-            ]
-        )
-    return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Entrants write titles: stop a spreadsheet running one as a formula."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    rows = (
+        [
+            row.rank or "",
+            f"ENTRY-{row.entry.pk}",
+            row.entry.title,
+            row.entry.organisation.name,
+            row.done,
+            row.needed,
+            "" if row.average is None else row.average,
+            "" if row.spread is None else row.spread,
+            "yes" if row.outlier else "no",
+            "yes" if row.moderated else "no",
+        ]
+        + ["" if v is None else v for v in row.criterion_averages]
+        + [
+            row.recommendations.get(label, 0)
+            for _, label in Assessment.Recommendation.choices
+        ]
+        + [
+            row.entry.get_status_display() if row.entry.status in Entry.DECIDED else "",
+            row.entry.decision_reason,
+        ]
+        for row in sheet["rows"]
+    )
+    return csv_text(header, rows)
 
 
 # --- Allocation inputs and the conflicts register ------------------------------------

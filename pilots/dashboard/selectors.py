@@ -25,9 +25,7 @@ Every function makes a fixed number of queries whatever the programme's size
 latest measurement of each metric read by a subquery rather than loaded in full.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,6 +34,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from challenges.models import ChallengePage, Entry
+from home.csv import csv_text
 
 from .. import metrics as metric_maths
 from ..models import CaseStudyPage, Measurement, Metric, Pilot, PilotProposal
@@ -370,19 +369,13 @@ def programme_dashboard(*, now=None) -> Dashboard:
 CSV_COLUMNS = ["section", "item", "value", "detail"]
 
 
-def _cell(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @) is quoted with '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def dashboard_csv(dashboard: Dashboard) -> str:
     """Every figure on the dashboard, one per row: section, item, value, detail."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow(["as of", "date", dashboard.as_of.isoformat(), ""])
+    return csv_text(CSV_COLUMNS, _dashboard_csv_rows(dashboard))
+
+
+def _dashboard_csv_rows(dashboard: Dashboard):
+    yield ["as of", "date", dashboard.as_of.isoformat(), ""]
     for section, counts in (
         ("pipeline", dashboard.pipeline),
         ("pilots by status", dashboard.pilots_by_status),
@@ -390,26 +383,21 @@ def dashboard_csv(dashboard: Dashboard) -> str:
         ("metrics", dashboard.metric_status),
     ):
         for count in counts:
-            writer.writerow([section, _cell(count.label), count.value, count.note])
+            yield [section, count.label, count.value, count.note]
     for row in dashboard.off_track:
-        writer.writerow(
-            [
-                "metric off track",
-                _cell(f"{row.pilot}: {row.metric}"),
-                row.progress_percent,
-                f"{row.progress_percent}% of the way to target, "
-                f"{row.expected_percent}% expected by {row.latest_period:%B %Y}",
-            ]
-        )
+        yield [
+            "metric off track",
+            f"{row.pilot}: {row.metric}",
+            row.progress_percent,
+            f"{row.progress_percent}% of the way to target, "
+            f"{row.expected_percent}% expected by {row.latest_period:%B %Y}",
+        ]
     for row in dashboard.overdue:
-        writer.writerow(
-            [
-                "measurement overdue",
-                _cell(f"{row.pilot}: {row.metric}"),
-                row.days_overdue,
-                f"{row.frequency} figure for the period from "
-                f"{row.period_due.isoformat()} was due {row.due_on.isoformat()}; "
-                f"{row.periods_missing} period(s) missing",
-            ]
-        )
-    return out.getvalue()
+        yield [
+            "measurement overdue",
+            f"{row.pilot}: {row.metric}",
+            row.days_overdue,
+            f"{row.frequency} figure for the period from "
+            f"{row.period_due.isoformat()} was due {row.due_on.isoformat()}; "
+            f"{row.periods_missing} period(s) missing",
+        ]

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from home.csv import csv_unquote_cell
+
 from ..models import (
     ImportJob,
     Measurement,
@@ -233,7 +235,8 @@ def measurements_csv_check(
         # reader.line_num is the last physical line read: right for multi-line cells.
         line = reader.line_num
         row_errors = []
-        name = (raw.get("metric") or "").strip()
+        # The quote our export puts before a formula-like name or note comes off.
+        name = csv_unquote_cell((raw.get("metric") or "").strip())
         metric = metrics.get(name.lower())
         if metric is None:
             row_errors.append(f"unknown metric “{name}” for this pilot")
@@ -282,7 +285,7 @@ def measurements_csv_check(
                     metric=metric,
                     period=period,
                     value=value,
-                    note=(raw.get("note") or "").strip(),
+                    note=csv_unquote_cell((raw.get("note") or "").strip()),
                     provisional=flag in TRUE_VALUES,
                 )
             )
