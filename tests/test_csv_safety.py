@@ -9,6 +9,7 @@ start with a formula character unless it is a plain number.
 """
 
 import csv
+import datetime
 import io
 import itertools
 import re
@@ -108,7 +109,13 @@ class CsvSafeCellTests:
 class MeasurementsRoundTripTests:
     def test_an_export_with_quoted_cells_imports_back_as_it_was(self):
         metric = MetricFactory(name="-2+3 calls")
-        MeasurementFactory(metric=metric, note='=HYPERLINK("http://x")')
+        # A month inside the factory pilot's life (the factory's own period is a
+        # sequence, which reaches future months late in a full run).
+        MeasurementFactory(
+            metric=metric,
+            period=datetime.date(2025, 6, 1),
+            note='=HYPERLINK("http://x")',
+        )
         exported = measurements_csv_export(pilot=metric.pilot)
         assert "'-2+3 calls" in exported
         metric.measurements.all().delete()  # so the import may add it again
