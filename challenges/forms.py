@@ -85,9 +85,11 @@ class EntryCriteriaForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
-        help_text="PDF, DOCX, PPTX, PNG or JPEG, smaller than 10 MB. Up to 5 files.",
+        help_text=(
+            "PDF, DOCX, XLSX, PPTX, PNG or JPEG, smaller than 10 MB. Up to 5 files."
+        ),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.docx,.pptx,.png,.jpg,.jpeg"}
+            attrs={"accept": ".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg"}
         ),
         error_messages={
             "required": "Select a file",

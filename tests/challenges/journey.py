@@ -120,7 +120,7 @@ def run_journey(page, challenge, tmp_path, *, axe: bool = True) -> None:
     bad.write_bytes(b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" + b"\x00" * 100)
     page.get_by_label("Upload a file").set_input_files(str(bad))
     page.get_by_role("button", name="Upload file").click()
-    page.get_by_text("must be a PDF, DOCX, PPTX, PNG or JPEG").first.wait_for()
+    page.get_by_text("must be a PDF, DOCX, XLSX, PPTX, PNG or JPEG").first.wait_for()
     assert_accessible(page)
     good = tmp_path / "pilot-plan.pdf"
     good.write_bytes(PDF)

@@ -302,7 +302,7 @@ class EntryViewTests:
         url = reverse("entry_attachments", args=[entry.pk])
         response = client.post(url, {"file": upload("report.pdf", EXE)})
         content = response.content.decode()
-        assert "must be a PDF, DOCX, PPTX, PNG or JPEG" in content
+        assert "must be a PDF, DOCX, XLSX, PPTX, PNG or JPEG" in content
         assert 'id="id_file-error"' in content
         response = client.post(url, {})
         assert "Select a file" in response.content.decode()
