@@ -376,16 +376,30 @@ def _check_pdf(data: bytes) -> None:
     with _pdf_open(data) as pdf:
         if len(pdf.pages) == 0:
             raise _refuse("The selected PDF has no pages", "broken_pdf")
-        _pdf_names(pdf.trailer)
-        _pdf_walk(pdf, budget)
-    try:
-        rebuilt = pikepdf.open(io.BytesIO(_pdf_without_xref(data)))
-    except pikepdf.PasswordError:
-        return  # the real file opened unencrypted: an old revision's encryption
-    except Exception:  # nothing more qpdf can read than what it read above
-        return
-    with rebuilt:
+        _pdf_read(lambda: (_pdf_names(pdf.trailer), _pdf_walk(pdf, budget)))
+    # The second reading: what qpdf finds with the cross-reference table ignored.
+    # A file that opened cleanly above but cannot be read this way hides something
+    # we cannot check, so it is refused too.
+    _pdf_read(lambda: _pdf_walk_rebuilt(_pdf_without_xref(data), budget))
+
+
+def _pdf_walk_rebuilt(data: bytes, budget: list[int]) -> None:
+    with pikepdf.open(io.BytesIO(data)) as rebuilt:
         _pdf_walk(rebuilt, budget)
+
+
+def _pdf_read(read) -> None:
+    """Run `read`, turning any error qpdf raises on the way into a refusal."""
+    try:
+        read()
+    except ValidationError:
+        raise
+    except Exception:  # qpdf raises several kinds of error for a damaged object
+        raise _refuse(
+            "The selected PDF is damaged and cannot be checked: save it again as a "
+            "new PDF and upload that copy",
+            "broken_pdf",
+        ) from None
 
 
 def _pdf_walk(pdf: pikepdf.Pdf, budget: list[int]) -> None:
