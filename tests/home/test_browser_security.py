@@ -3,6 +3,7 @@ the sign-in form, it passes axe-core, works from the keyboard, and needs no Java
 (The privacy notice, with its retention periods, is checked in test_browser.py.)"""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_accessible, focus_is_visible
 
@@ -43,4 +44,4 @@ class NoJavaScriptTests:
         page.fill("#id_email", "founder@brightpath.example")
         page.fill("#id_password", "impact-lab-demo-2026")
         page.locator("main form button").click()
-        assert page.locator("h1").inner_text() == "You cannot sign in for 15 minutes"
+        expect(page.locator("h1")).to_have_text("You cannot sign in for 15 minutes")

@@ -146,6 +146,6 @@ class PublishingWithoutJavaScriptTests:
             )
             page.goto(published["case_study"].url + "contact/")
             page.get_by_role("button", name="Send message").click()
-            assert page.locator(".govuk-error-message").count() == 3
+            expect(page.locator(".govuk-error-message")).to_have_count(3)
         finally:
             context.close()

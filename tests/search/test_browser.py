@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from home.models import HomePage
 from tests.browser import assert_accessible
@@ -43,13 +44,15 @@ class SearchAccessibilityTests:
             "Search challenges, case studies, partners and guidance"
         ).fill("fire")
         page.get_by_role("button", name="Search").click()
-        assert (
-            "results for \u2018fire\u2019" in page.locator("[role=status]").inner_text()
+        page.wait_for_url("**q=fire**")
+        expect(page.locator("[role=status]")).to_contain_text(
+            "results for \u2018fire\u2019"
         )
         page.get_by_label("Case study").check()
         page.get_by_role("button", name="Apply filters").click()
-        assert "content_type=case-study" in page.url
-        assert page.locator(".lab-search-result").count() == 1
+        # The click only starts the navigation: wait for the filtered page to load.
+        page.wait_for_url("**content_type=case-study**")
+        expect(page.locator(".lab-search-result")).to_have_count(1)
         context.close()
 
     def test_keyboard_reaches_results(self, search_corpus, browser_page):
