@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Rate limits; installed for its system checks, which refuse a cache not shared by
+    # every worker (the settings for development and tests explain why they allow one).
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -371,6 +374,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Axes warns that the lockout ignores the address: deliberate, as said above. Per-address
 # throttling is django-ratelimit's (CHALLENGES_RATE_SIGN_IN), and staff also need 2FA.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# django-ratelimit 4.1 warns (W001) about every cache backend missing from its list, which
+# predates Django's own Redis backend; that one is shared by every worker and counts with
+# Redis's atomic INCR, all the library needs. Its refusal of an unshared cache (E003) stands.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 AXES_USERNAME_CALLABLE = "home.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "home.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True

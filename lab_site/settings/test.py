@@ -18,3 +18,13 @@ PAGE_CACHE_SECONDS = 0
 # Most tests force_login staff and open the admin; tests/home/test_two_factor.py turns
 # the second factor on (production settings always require it).
 STAFF_2FA_REQUIRED = False
+
+# django-ratelimit refuses (E003) and warns about (W001) a cache each process keeps in its
+# own memory. A development server or a test run is one process, so its memory is shared by
+# every request it serves and counts right. Production settings silence neither.
+if CACHES["default"]["BACKEND"].endswith(".locmem.LocMemCache"):  # noqa: F405
+    SILENCED_SYSTEM_CHECKS = [
+        *SILENCED_SYSTEM_CHECKS,  # noqa: F405
+        "django_ratelimit.E003",
+        "django_ratelimit.W001",
+    ]

@@ -77,6 +77,20 @@ class ProductionSettingsTests:
         assert "ImproperlyConfigured" in result.stderr
         assert "CACHE_URL" in result.stderr
 
+    def test_a_cache_each_worker_keeps_to_itself_is_refused(self):
+        """django-ratelimit's own check, installed so it runs, and not silenced here."""
+        for url, reason in (
+            ("locmemcache://", "is not a shared cache"),
+            ("dbcache://lab_cache", "does not support atomic increment"),
+        ):
+            env = {**PRODUCTION_ENV, "CACHE_URL": url}
+            result = _manage(
+                "check", "--settings=lab_site.settings.production", env=env
+            )
+            assert result.returncode != 0, url
+            assert "django_ratelimit.E003" in result.stderr, result.stderr
+            assert reason in result.stderr
+
 
 class DefaultSettingsTests:
     def test_defaults_need_nothing_installed(self):
