@@ -330,6 +330,14 @@ CHALLENGES_RATE_LIMITS = {
     "question": env("CHALLENGES_RATE_QUESTION", default="10/h"),
     "invite": env("CHALLENGES_RATE_INVITE", default="20/h"),
 }
+# Every "ip" rate limit counts per client address (home.access.client_ip): REMOTE_ADDR, or
+# behind TRUSTED_PROXY_COUNT reverse proxies the address the outermost one saw, read from
+# the right of X-Forwarded-For. Set it to exactly the number of proxies in front of
+# gunicorn: one too many and clients choose their own address; too few and everyone
+# behind the proxy shares one.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "home.access.client_ip"
+RATELIMIT_USE_CACHE = "default"
 # Case studies: messages to a pilot lead per client IP (django-ratelimit).
 PILOTS_RATE_CONTACT_LEAD = env("PILOTS_RATE_CONTACT_LEAD", default="5/h")
 # Months after a pilot ends during which its measurements may still be recorded.
@@ -380,6 +388,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 AXES_USERNAME_CALLABLE = "home.lockout.lockout_username"
+# Sign-in records keep the client's address, found as the rate limits find it.
+AXES_CLIENT_IP_CALLABLE = "home.access.client_ip"
 AXES_LOCKOUT_CALLABLE = "home.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # A wrong password during the lockout does not start the cool-off again.
