@@ -3,8 +3,9 @@
 `open_data_response` wraps a view (a plain Django view or, through
 `NinjaAPI.add_decorator(mode="view")`, every API operation):
 
-- per client (IP address) rate limit from `settings.OPENDATA_RATE_LIMIT` (django-ratelimit,
-  the default cache); over it: 429 with a JSON error and `Retry-After`;
+- per client (IP address, `home.access.client_ip`) rate limit from
+  `settings.OPENDATA_RATE_LIMIT` (django-ratelimit, the default cache); over it: 429 with a
+  JSON error and `Retry-After`;
 - `Link: <OGL v3.0>; rel="license"` on every response;
 - on a 200 to GET/HEAD: `Cache-Control: public, max-age=300` and a strong ETag of the body;
   a matching `If-None-Match` gets 304 Not Modified (Django's `get_conditional_response`).
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django_ratelimit.core import is_ratelimited
+
+from home.access import client_ip
 
 LICENCE_URL = (
     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -41,8 +44,9 @@ def rate_limit_text() -> str:
 
 
 def client_key(group: str, request: HttpRequest) -> str:
-    """The client's IP address (one bucket for clients without one, e.g. a socket)."""
-    return request.META.get("REMOTE_ADDR") or "no-address"
+    """The client's IP address, behind the trusted proxies (`home.access.client_ip`);
+    one bucket for clients without one, e.g. a socket."""
+    return client_ip(request) or "no-address"
 
 
 def too_many_requests() -> JsonResponse:

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Rate limits; installed for its system checks, which refuse a cache not shared by
+    # every worker (the settings for development and tests explain why they allow one).
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +342,14 @@ CHALLENGES_RATE_LIMITS = {
     "question": env("CHALLENGES_RATE_QUESTION", default="10/h"),
     "invite": env("CHALLENGES_RATE_INVITE", default="20/h"),
 }
+# Every "ip" rate limit counts per client address (home.access.client_ip): REMOTE_ADDR, or
+# behind TRUSTED_PROXY_COUNT reverse proxies the address the outermost one saw, read from
+# the right of X-Forwarded-For. Set it to exactly the number of proxies in front of
+# gunicorn: one too many and clients choose their own address; too few and everyone
+# behind the proxy shares one.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "home.access.client_ip"
+RATELIMIT_USE_CACHE = "default"
 # Case studies: messages to a pilot lead per client IP (django-ratelimit).
 PILOTS_RATE_CONTACT_LEAD = env("PILOTS_RATE_CONTACT_LEAD", default="5/h")
 # Months after a pilot ends during which its measurements may still be recorded.
@@ -383,7 +394,14 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Axes warns that the lockout ignores the address: deliberate, as said above. Per-address
 # throttling is django-ratelimit's (CHALLENGES_RATE_SIGN_IN), and staff also need 2FA.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# django-ratelimit 4.1 warns (W001) about every cache backend missing from its list, which
+# predates Django's own Redis backend; that one is shared by every worker and counts with
+# Redis's atomic INCR, all the library needs. Its refusal of an unshared cache (E003) stands.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 AXES_USERNAME_CALLABLE = "home.lockout.lockout_username"
+# Sign-in records keep the client's address, found as the rate limits find it.
+AXES_CLIENT_IP_CALLABLE = "home.access.client_ip"
 AXES_LOCKOUT_CALLABLE = "home.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # A wrong password during the lockout does not start the cool-off again.

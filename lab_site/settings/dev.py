@@ -11,3 +11,13 @@ SECRET_KEY = env(
 # Staff second factor: off by default so the demo logins `make run` prints work;
 # STAFF_2FA_REQUIRED=true tries it out. Production settings ignore this variable.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=False)
+
+# django-ratelimit refuses (E003) and warns about (W001) a cache each process keeps in its
+# own memory. A development server or a test run is one process, so its memory is shared by
+# every request it serves and counts right. Production settings silence neither.
+if CACHES["default"]["BACKEND"].endswith(".locmem.LocMemCache"):  # noqa: F405
+    SILENCED_SYSTEM_CHECKS = [
+        *SILENCED_SYSTEM_CHECKS,  # noqa: F405
+        "django_ratelimit.E003",
+        "django_ratelimit.W001",
+    ]

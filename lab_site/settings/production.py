@@ -21,7 +21,11 @@ def _required(name: str) -> str:
 
 
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if CACHE_URL else 0)  # noqa: F405
+# Every gunicorn worker must count rate limits and see page-cache invalidations in one
+# place: a cache each process keeps to itself would let N workers take N times the limit.
+_required("CACHE_URL")
+RATELIMIT_USE_CACHE = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

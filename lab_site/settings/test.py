@@ -25,3 +25,12 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):  
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
         "-c synchronous_commit=off"
     )
+# django-ratelimit refuses (E003) and warns about (W001) a cache each process keeps in its
+# own memory. A development server or a test run is one process, so its memory is shared by
+# every request it serves and counts right. Production settings silence neither.
+if CACHES["default"]["BACKEND"].endswith(".locmem.LocMemCache"):  # noqa: F405
+    SILENCED_SYSTEM_CHECKS = [
+        *SILENCED_SYSTEM_CHECKS,  # noqa: F405
+        "django_ratelimit.E003",
+        "django_ratelimit.W001",
+    ]

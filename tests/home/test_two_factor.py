@@ -205,6 +205,7 @@ def _setting(module: str, extra_env: dict) -> str:
         **clean,
         "DJANGO_SECRET_KEY": "k3$Vq9!tZ2p@Lw8rXc5^Ny7&Hb4*Md6(Fg1)Js0-Ae+Ru_pW3xYz7",
         "DJANGO_ALLOWED_HOSTS": "impactlab.example",
+        "CACHE_URL": "redis://127.0.0.1:6379/2",
         "DJANGO_SETTINGS_MODULE": module,
         **extra_env,
     }
