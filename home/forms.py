@@ -8,7 +8,6 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
-from .emails import email_queue
 from .models import (
     LocalAuthorityArea,
     NotificationKind,
@@ -70,7 +69,8 @@ class SignUpForm(forms.Form):
     password = forms.CharField(
         label="Create a password",
         strip=False,
-        widget=forms.PasswordInput(render_value=True),
+        # Never written back into the page: after an error the person types it again.
+        widget=forms.PasswordInput(render_value=False),
         help_text="At least 10 characters. Avoid common words and all-number passwords.",
         error_messages={"required": "Enter a password"},
     )
@@ -138,24 +138,13 @@ class LabPasswordResetForm(PasswordResetForm):
         },
     )
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        email_queue(
-            key=f"password-reset:{context['uid']}:{context['token']}",
-            to=to_email,
-            subject="Reset your password",
-            template="account_password_reset",
-            context={
-                "path": f"/account/reset/{context['uid']}/{context['token']}/",
-            },
-        )
+    def save(self, **kwargs):
+        """Ask for the link (`home.services.password_reset_request`): the same work
+        whether or not an account has this address; Django's own `save` would look the
+        account up and email it in the request, which takes longer only when it exists."""
+        from .services import password_reset_request
+
+        password_reset_request(email=self.cleaned_data["email"])
 
 
 class LabSetPasswordForm(SetPasswordForm):

@@ -4,6 +4,7 @@ notification preferences and shared page helpers."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -182,11 +183,14 @@ def _confirm_token(user: User) -> str:
 
 
 @transaction.atomic
-def account_sign_up(*, email: str, password: str) -> User:
-    """A new start-up account, inactive until its email address is confirmed."""
+def account_sign_up(*, email: str, password: str) -> User | None:
+    """A new start-up account, inactive until its email address is confirmed.
+
+    For an address that already has an account nothing is created and its owner is
+    emailed instead (`None` is returned): the person signing up sees the same answer
+    either way, so the form cannot be used to learn who has an account. The password is
+    checked and hashed on both paths, so both take as long."""
     email = User.objects.normalize_email(email).strip()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email address exists"})
     user = User(
         username=email.lower()[:150],
         email=email,
@@ -197,6 +201,18 @@ def account_sign_up(*, email: str, password: str) -> User:
         validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from error
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # the time the new account's hash would take
+        email_queue(
+            # At most one such email a day, however often someone tries.
+            key=f"account-exists:{existing.pk}:{timezone.localdate().isoformat()}",
+            to=existing.email,
+            subject="Someone tried to create an account with your email address",
+            template="account_exists",
+            context={"path": reverse("sign_in"), "reset": reverse("password_reset")},
+        )
+        return None
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -217,6 +233,41 @@ def account_confirmation_send(*, user: User) -> None:
         template="account_confirm",
         context={"user": user, "path": url},
     )
+
+
+def password_reset_request(*, email: str) -> None:
+    """Someone asked for a password-reset link for `email`.
+
+    The request does the same work whether or not an account has the address: the
+    lookup and the email happen after it, in a task (`password_reset_send`), so neither
+    the answer nor the time it takes tells who has an account."""
+    from .tasks import password_reset_send_task
+
+    transaction.on_commit(lambda: password_reset_send_task.delay(email=email))
+
+
+def password_reset_send(*, email: str) -> int:
+    """Email a reset link to each active account at `email` that has a password (never
+    to a deactivated one); return how many were sent."""
+    sent = 0
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        if not user.has_usable_password():
+            continue
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = password_reset_token_generator.make_token(user)
+        email_queue(
+            key=f"password-reset:{uid}:{token}",
+            to=user.email,
+            subject="Reset your password",
+            template="account_password_reset",
+            context={
+                "path": reverse(
+                    "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+                )
+            },
+        )
+        sent += 1
+    return sent
 
 
 @transaction.atomic

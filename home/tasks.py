@@ -65,3 +65,11 @@ def retention_purge_task() -> dict:
     from .retention import retention_purge
 
     return retention_purge()
+
+
+@shared_task
+def password_reset_send_task(*, email: str) -> int:
+    """Look up and email a password-reset link after the request that asked for it."""
+    from .services import password_reset_send
+
+    return password_reset_send(email=email)

@@ -48,16 +48,29 @@ class AccountServiceTests:
         user.refresh_from_db()
         assert user.is_active
 
-    def test_weak_password_and_taken_email_refused(self, startup):
+    def test_weak_password_refused_and_a_taken_email_tells_its_owner(
+        self, startup, django_capture_on_commit_callbacks
+    ):
         _, existing = startup
         with pytest.raises(ValidationError) as error:
             services.account_sign_up(email="x@startup.example", password="password")
         assert "password" in error.value.error_dict
-        with pytest.raises(ValidationError) as error:
-            services.account_sign_up(
+        users_before = User.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            created = services.account_sign_up(
                 email=existing.email.upper(), password="a-sturdy-passphrase-9"
             )
-        assert "email" in error.value.error_dict
+        assert created is None
+        assert User.objects.count() == users_before
+        [message] = mail.outbox
+        assert message.to == [existing.email]
+        assert "You already have an account" in message.body
+        # Tried again the same day: no second email.
+        with django_capture_on_commit_callbacks(execute=True):
+            services.account_sign_up(
+                email=existing.email, password="another-sturdy-phrase-4"
+            )
+        assert len(mail.outbox) == 1
 
     def test_tampered_token_refused(self):
         with pytest.raises(ValidationError):
