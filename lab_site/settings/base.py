@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a stored anonymous page is answered without touching it.
     "home.page_cache.AnonymousPageCacheMiddleware",
+    # Inside the page cache, outside the session: answers to signed-in people, private
+    # paths and anything setting a cookie get `Cache-Control: private, no-store`.
+    "home.http_security.PrivateAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,6 +113,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Answers under these paths are `Cache-Control: private, no-store` even to visitors who
+# are not signed in (as is every answer to a signed-in person): home/http_security.py.
+PRIVATE_URL_PREFIXES = ["/admin/", "/account/"]
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {

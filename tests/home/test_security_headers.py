@@ -1,4 +1,17 @@
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+
+from home.page_cache import HEADER
+
+FOUNDER = "founder@brightpath.example"
+DEMO_PASSWORD = "impact-lab-demo-2026"
+
+
+def is_no_store(response) -> bool:
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
 
 
 @pytest.mark.django_db
@@ -20,3 +33,60 @@ class SecurityHeaderTests:
         assert response.status_code == 200
         assert "Content-Security-Policy" not in response
         assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+class NoStoreTests:
+    @pytest.mark.parametrize(
+        ("email", "path"),
+        [
+            (FOUNDER, "/about/"),
+            (FOUNDER, "/"),
+            (FOUNDER, "/account/"),
+            (FOUNDER, "/entries/"),
+            ("lead@impactlab.example", "/admin/"),
+            ("lead@impactlab.example", "/admin/pages/"),
+            ("lead@impactlab.example", "/api/"),
+        ],
+    )
+    def test_every_answer_to_a_signed_in_person_is_no_store(
+        self, client, demo_site, login, email, path
+    ):
+        login(email)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert is_no_store(response), response.get("Cache-Control")
+
+    @pytest.mark.parametrize(
+        "path", ["/admin/login/", "/account/sign-in/", "/account/password-reset/"]
+    )
+    def test_private_paths_are_no_store_before_sign_in(self, client, demo_site, path):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert is_no_store(response)
+
+    def test_the_answer_that_sets_the_session_cookie_is_no_store(
+        self, client, demo_site
+    ):
+        response = client.post(
+            "/account/sign-in/", {"email": FOUNDER, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302
+        assert settings.SESSION_COOKIE_NAME in response.cookies
+        assert is_no_store(response)
+
+    @pytest.mark.parametrize("path", ["/", "/about/"])
+    def test_anonymous_public_pages_keep_their_caching(self, client, demo_site, path):
+        cache.clear()
+        with override_settings(PAGE_CACHE_SECONDS=300):
+            first = client.get(path)
+            second = client.get(path)
+        cache.clear()
+        assert first.status_code == 200
+        assert "no-store" not in first.get("Cache-Control", "")
+        assert "private" not in first.get("Cache-Control", "")
+        assert (first[HEADER], second[HEADER]) == ("miss", "hit")
+
+    def test_open_data_stays_public_for_anonymous_visitors(self, client, demo_site):
+        response = client.get("/api/v1/pilots")
+        assert response["Cache-Control"] == "public, max-age=300"

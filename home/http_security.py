@@ -1,0 +1,41 @@
+"""HTTP hardening that every response gets: private answers are never stored.
+
+`PrivateAnswerMiddleware` adds `Cache-Control: private, no-store` (Django's
+`add_never_cache_headers`, which also sets `max-age=0` and `must-revalidate`) to:
+- every answer to a signed-in person, whatever the page;
+- every answer under `PRIVATE_URL_PREFIXES` (the admin and the account pages, where
+  sign-in forms and emailed links with tokens live), signed in or not;
+- every answer that sets a cookie (a session, messages or CSRF cookie is meant for one
+  browser only).
+Anonymous public pages are left as they are, so the page cache (home/page_cache.py) and
+the open-data `public` caching keep working. It sits outside the session middleware, so
+it sees the cookies that middleware sets, and inside the page cache, which therefore
+never stores what it marks.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def _is_private(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if response.cookies:
+        return True
+    if request.path_info.startswith(tuple(settings.PRIVATE_URL_PREFIXES)):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class PrivateAnswerMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if _is_private(request, response):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
