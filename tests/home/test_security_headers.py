@@ -90,3 +90,32 @@ class NoStoreTests:
     def test_open_data_stays_public_for_anonymous_visitors(self, client, demo_site):
         response = client.get("/api/v1/pilots")
         assert response["Cache-Control"] == "public, max-age=300"
+
+
+@pytest.mark.django_db
+class PermissionsPolicyTests:
+    @pytest.mark.parametrize(
+        "path", ["/", "/about/", "/admin/login/", "/api/v1/pilots", "/no-such-page/"]
+    )
+    def test_every_answer_turns_off_the_features_the_site_does_not_use(
+        self, client, demo_site, path
+    ):
+        policy = {
+            item.split("=")[0].strip(): item.split("=")[1].strip()
+            for item in client.get(path)["Permissions-Policy"].split(",")
+        }
+        for feature in (
+            "camera",
+            "microphone",
+            "geolocation",
+            "payment",
+            "usb",
+            "interest-cohort",
+            "browsing-topics",
+        ):
+            assert policy[feature] == "()", feature
+        assert policy["fullscreen"] == "(self)"
+
+    def test_a_signed_in_admin_page_carries_it_too(self, client, demo_site, login):
+        login("lead@impactlab.example")
+        assert "camera=()" in client.get("/admin/")["Permissions-Policy"]
