@@ -1,4 +1,4 @@
-"""HTTP hardening that every response gets: private answers are never stored.
+"""HTTP hardening: private answers are never stored; the admin has its own CSP.
 
 `PrivateAnswerMiddleware` adds `Cache-Control: private, no-store` (Django's
 `add_never_cache_headers`, which also sets `max-age=0` and `must-revalidate`) to:
@@ -15,6 +15,8 @@ never stores what it marks.
 
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -39,3 +41,35 @@ class PrivateAnswerMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    # A preview is rendered through the middleware again with a dummy request for the
+    # page's own address (Wagtail's `make_preview_request`), and shown framed in the
+    # editor: it gets the admin's policy.
+    return getattr(request, "is_dummy", False) or request.path_info.startswith(
+        settings.ADMIN_CSP_URL_PREFIX
+    )
+
+
+class AdminAwareCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with a second policy for the Wagtail admin.
+
+    The public site gets `CONTENT_SECURITY_POLICY`; paths under `ADMIN_CSP_URL_PREFIX`
+    and previews get `ADMIN_CONTENT_SECURITY_POLICY` instead, which allows what Wagtail's
+    admin needs (settings/base.py says what and why). A view's own `@csp`, `@csp_update` or
+    `@csp_replace` still applies on top of whichever policy the path chose.
+    """
+
+    def get_policy_parts(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        report_only: bool = False,
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and _is_admin(request):
+            parts.config = default_config(
+                settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+            )
+        return parts

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "home.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "home.http_security.AdminAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -109,20 +109,55 @@ TEMPLATES = [
 
 # Security headers on every response. The public site gets a strict Content-Security-
 # Policy: no inline script or style, nothing from other origins. The Wagtail admin (and its
-# previews) is excluded: it relies on inline styles and scripts of its own.
+# previews) gets its own policy, ADMIN_CONTENT_SECURITY_POLICY below.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# The Wagtail admin's policy (home.http_security.AdminAwareCSPMiddleware), for every
+# path under ADMIN_CSP_URL_PREFIX. Nothing from other origins, no eval, no plugins.
+# Wagtail 8 still writes inline <script> (InlinePanel, the date and time widgets) and
+# inline style attributes, so both allow 'unsafe-inline'; inline event handlers stay
+# refused (script-src-attr). Previews are framed by the editor: frame-ancestors 'self'.
+# data: and blob: images for the admin's icons and upload thumbnails.
+ADMIN_CSP_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src-attr": ["'none'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 # Browser features no page of the site uses are turned off for it and for anything it
 # embeds (django-permissions-policy); only fullscreen stays, for the site itself.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
@@ -147,21 +182,6 @@ PERMISSIONS_POLICY = {
 # Answers under these paths are `Cache-Control: private, no-store` even to visitors who
 # are not signed in (as is every answer to a signed-in person): home/http_security.py.
 PRIVATE_URL_PREFIXES = ["/admin/", "/account/"]
-CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    },
-}
 
 # Database: a SQLite file in the project folder unless DATABASE_URL names another.
 DATABASES = {
@@ -336,6 +356,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar avatars in the admin: they would send a hash of each email address to a
+# third party, and the admin's Content-Security-Policy loads images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 LOGGING = {

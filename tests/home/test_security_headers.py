@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
+from home.models import StandardPage
 from home.page_cache import HEADER
 
 FOUNDER = "founder@brightpath.example"
@@ -12,6 +13,13 @@ DEMO_PASSWORD = "impact-lab-demo-2026"
 def is_no_store(response) -> bool:
     directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
     return {"no-store", "private"} <= directives
+
+
+def directives(response) -> dict[str, str]:
+    return dict(
+        part.strip().split(" ", 1)
+        for part in response["Content-Security-Policy"].split(";")
+    )
 
 
 @pytest.mark.django_db
@@ -27,12 +35,47 @@ class SecurityHeaderTests:
         assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
-    def test_admin_is_outside_the_strict_policy(self, client, demo_site, login):
+    def test_the_admin_has_its_own_policy(self, client, demo_site, login):
         login("lead@impactlab.example")
         response = client.get("/admin/")
         assert response.status_code == 200
-        assert "Content-Security-Policy" not in response
+        policy = directives(response)
+        assert policy["default-src"] == "'self'"
+        assert policy["script-src"] == "'self' 'unsafe-inline'"
+        assert policy["script-src-attr"] == "'none'"
+        assert policy["object-src"] == "'none'"
+        assert policy["frame-ancestors"] == "'self'"
+        assert policy["base-uri"] == "'self'"
+        assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+        # Nothing from another origin: every source is a keyword or a scheme.
+        for sources in policy.values():
+            for source in sources.split():
+                assert source.startswith("'") or source in {"data:", "blob:"}, source
         assert response["X-Frame-Options"] == "DENY"
+
+    def test_the_admin_sign_in_page_has_the_admin_policy(self, client, demo_site):
+        response = client.get("/admin/login/")
+        assert directives(response)["frame-ancestors"] == "'self'"
+
+    def test_a_preview_has_the_admin_policy_though_it_renders_a_public_page(
+        self, client, demo_site, login
+    ):
+        """Wagtail renders previews through the middleware again with a request for
+        the page's own address; the editor frames them, so they need 'self'."""
+        login("lead@impactlab.example")
+        about = StandardPage.objects.get(slug="about")
+        response = client.get(f"/admin/pages/{about.pk}/view_draft/")
+        assert response.status_code == 200
+        assert about.title in response.content.decode()
+        assert directives(response)["frame-ancestors"] == "'self'"
+
+    def test_the_public_site_keeps_the_strict_policy_for_staff(
+        self, client, demo_site, login
+    ):
+        login("lead@impactlab.example")
+        policy = directives(client.get("/about/"))
+        assert policy["script-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'"
 
 
 @pytest.mark.django_db
