@@ -1,4 +1,5 @@
-"""HTTP hardening: private answers are never stored; the admin has its own CSP.
+"""HTTP hardening: private answers are never stored; the admin has its own CSP; a
+request too large to accept is refused before anything reads it.
 
 `PrivateAnswerMiddleware` adds `Cache-Control: private, no-store` (Django's
 `add_never_cache_headers`, which also sets `max-age=0` and `must-revalidate`) to:
@@ -18,7 +19,8 @@ from __future__ import annotations
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -73,3 +75,46 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
                 settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
             )
         return parts
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0  # Django reads no body without a valid length either
+
+
+def _too_large(request: HttpRequest) -> bool:
+    """Django reads at most CONTENT_LENGTH bytes of a body, so the declared length is
+    the most any view can see. Beside files, a form's fields may hold at most
+    DATA_UPLOAD_MAX_MEMORY_SIZE; Django would refuse a larger one with a 400 later."""
+    length = _declared_length(request)
+    if length > settings.REQUEST_MAX_BYTES:
+        return True
+    is_multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+    return not is_multipart and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class RequestSizeLimitMiddleware:
+    """A 413 page, before any middleware or view reads the body, for a request whose
+    Content-Length is over `REQUEST_MAX_BYTES` (or, for a body that is not a file
+    upload, over `DATA_UPLOAD_MAX_MEMORY_SIZE`). The page needs no database, session
+    or user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _too_large(request):
+            return self.get_response(request)
+        mib = 1024 * 1024
+        content = render_to_string(
+            "413.html",
+            {
+                "request_limit_mb": settings.REQUEST_MAX_BYTES // mib,
+                "file_limit_mb": settings.WAGTAILDOCS_MAX_UPLOAD_SIZE // mib,
+            },
+        )
+        response = HttpResponse(content, status=413)
+        add_never_cache_headers(response)
+        return response

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the body: over REQUEST_MAX_BYTES, a 413 page.
+    "home.http_security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a stored anonymous page is answered without touching it.
     "home.page_cache.AnonymousPageCacheMiddleware",
@@ -238,7 +240,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email: console output unless EMAIL_URL names an SMTP server (smtp+tls://user:pw@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -356,6 +357,19 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Request limits. A form's fields (everything but its files) may hold 2.5 MiB, and an
+# upload is kept in memory up to 2.5 MiB, then spooled to a temporary file. A whole
+# request may carry the largest file the site accepts (10 MB: documents, images, entry
+# attachments) plus a full form; a larger one gets a 413 page before anything reads it
+# (home.http_security.RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int(
+    "REQUEST_MAX_BYTES",
+    default=max(WAGTAILDOCS_MAX_UPLOAD_SIZE, WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+    + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
 # No Gravatar avatars in the admin: they would send a hash of each email address to a
 # third party, and the admin's Content-Security-Policy loads images from this site only.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,10 +1,20 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from challenges import services as challenge_services
+from challenges.models import EntryAttachment
 from home.models import StandardPage
 from home.page_cache import HEADER
+from tests.challenges.files import PDF
+from tests.factories.challenges import (
+    BusinessFactory,
+    ChallengeIndexPageFactory,
+    challenge_with_criteria,
+    member_of,
+)
 
 FOUNDER = "founder@brightpath.example"
 DEMO_PASSWORD = "impact-lab-demo-2026"
@@ -162,3 +172,74 @@ class PermissionsPolicyTests:
     def test_a_signed_in_admin_page_carries_it_too(self, client, demo_site, login):
         login("lead@impactlab.example")
         assert "camera=()" in client.get("/admin/")["Permissions-Policy"]
+
+
+@pytest.fixture
+def entry_member(settings, tmp_path, demo_site, client):
+    """A start-up member signed in, with a draft entry to attach files to."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    index = ChallengeIndexPageFactory(parent=demo_site)
+    index.save_revision().publish()
+    challenge = challenge_with_criteria(index, title="Damp and mould")
+    user = member_of(BusinessFactory(name="Damp Sense Ltd"))
+    entry = challenge_services.entry_start(challenge=challenge, user=user)
+    client.force_login(user)
+    return entry
+
+
+def upload(client, entry, size: int):
+    content = PDF + b"0" * (size - len(PDF))
+    return client.post(
+        f"/entries/{entry.pk}/attachments/",
+        {"file": SimpleUploadedFile("plan.pdf", content, "application/pdf")},
+    )
+
+
+@pytest.mark.django_db
+class RequestSizeLimitTests:
+    def test_the_default_fits_the_largest_upload_and_a_full_form(self):
+        assert settings.REQUEST_MAX_BYTES == (
+            settings.WAGTAILDOCS_MAX_UPLOAD_SIZE + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        assert settings.REQUEST_MAX_BYTES > EntryAttachment.MAX_BYTES
+
+    def test_an_oversized_upload_gets_a_413_page_and_saves_nothing(
+        self, client, entry_member
+    ):
+        response = upload(client, entry_member, settings.REQUEST_MAX_BYTES + 1)
+        assert response.status_code == 413
+        body = response.content.decode()
+        assert "What you sent is too large" in body
+        assert "Nothing has been saved" in body
+        assert is_no_store(response)
+        assert not EntryAttachment.objects.exists()
+
+    def test_a_file_just_over_the_file_limit_still_gets_the_message_by_the_field(
+        self, client, entry_member
+    ):
+        response = upload(client, entry_member, EntryAttachment.MAX_BYTES + 1)
+        assert response.status_code == 200
+        assert "10 MB" in response.content.decode()
+        assert not EntryAttachment.objects.exists()
+
+    def test_an_upload_within_the_limit_is_accepted(self, client, entry_member):
+        response = upload(client, entry_member, len(PDF))
+        assert response.status_code == 302
+        assert EntryAttachment.objects.count() == 1
+
+    def test_the_limit_follows_the_setting(self, client, entry_member, settings):
+        settings.REQUEST_MAX_BYTES = len(PDF) // 2
+        response = upload(client, entry_member, len(PDF))
+        assert response.status_code == 413
+        assert not EntryAttachment.objects.exists()
+
+    def test_a_form_body_over_the_field_limit_gets_a_413(self, client, demo_site):
+        body = "email=a%40b.example&password=" + "x" * (
+            settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+        )
+        response = client.post(
+            "/account/sign-in/",
+            body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 413
