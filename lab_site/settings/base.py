@@ -65,9 +65,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the body: over REQUEST_MAX_BYTES, a 413 page.
+    "home.http_security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a stored anonymous page is answered without touching it.
     "home.page_cache.AnonymousPageCacheMiddleware",
+    # Inside the page cache, outside the session: answers to signed-in people, private
+    # paths and anything setting a cookie get `Cache-Control: private, no-store`.
+    "home.http_security.PrivateAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,7 +83,7 @@ MIDDLEWARE = [
     "home.two_factor.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "home.http_security.AdminAwareCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -108,13 +114,12 @@ TEMPLATES = [
 
 # Security headers on every response. The public site gets a strict Content-Security-
 # Policy: no inline script or style, nothing from other origins. The Wagtail admin (and its
-# previews) is excluded: it relies on inline styles and scripts of its own.
+# previews) gets its own policy, ADMIN_CONTENT_SECURITY_POLICY below.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -128,6 +133,60 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# The Wagtail admin's policy (home.http_security.AdminAwareCSPMiddleware), for every
+# path under ADMIN_CSP_URL_PREFIX. Nothing from other origins, no eval, no plugins.
+# Wagtail 8 still writes inline <script> (InlinePanel, the date and time widgets) and
+# inline style attributes, so both allow 'unsafe-inline'; inline event handlers stay
+# refused (script-src-attr). Previews are framed by the editor: frame-ancestors 'self'.
+# data: and blob: images for the admin's icons and upload thumbnails.
+ADMIN_CSP_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src-attr": ["'none'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features no page of the site uses are turned off for it and for anything it
+# embeds (django-permissions-policy); only fullscreen stays, for the site itself.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
+# Answers under these paths are `Cache-Control: private, no-store` even to visitors who
+# are not signed in (as is every answer to a signed-in person): home/http_security.py.
+PRIVATE_URL_PREFIXES = ["/admin/", "/account/"]
 
 # Database: a SQLite file in the project folder unless DATABASE_URL names another.
 DATABASES = {
@@ -196,7 +255,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email: console output unless EMAIL_URL names an SMTP server (smtp+tls://user:pw@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -314,6 +372,22 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Request limits. A form's fields (everything but its files) may hold 2.5 MiB, and an
+# upload is kept in memory up to 2.5 MiB, then spooled to a temporary file. A whole
+# request may carry the largest file the site accepts (10 MB: documents, images, entry
+# attachments) plus a full form; a larger one gets a 413 page before anything reads it
+# (home.http_security.RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int(
+    "REQUEST_MAX_BYTES",
+    default=max(WAGTAILDOCS_MAX_UPLOAD_SIZE, WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+    + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
+# No Gravatar avatars in the admin: they would send a hash of each email address to a
+# third party, and the admin's Content-Security-Policy loads images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 LOGGING = {
