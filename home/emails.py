@@ -69,6 +69,7 @@ def email_queue(
     template: str,
     context: dict,
     kind: str | None = None,
+    reply_to: str = "",
 ) -> OutboundEmail:
     """Store an email once per `key` and send it after the current transaction commits.
 
@@ -79,6 +80,8 @@ def email_queue(
     notification preferences: turned off, it is stored as SUPPRESSED and never sent; in
     daily-digest mode it is HELD and goes out in the next digest. Without `kind` the email
     is always sent straight away (account and security messages).
+
+    `reply_to`, an address, becomes the email's Reply-To header.
     """
     existing = OutboundEmail.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -88,6 +91,7 @@ def email_queue(
         idempotency_key=key,
         defaults={
             "to": to,
+            "reply_to": reply_to,
             "subject": subject,
             "body_text": body_text,
             "body_html": body_html,
@@ -118,6 +122,7 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         headers={
             "Message-ID": _message_id(email),
             "X-Lab-Idempotency-Key": email.idempotency_key,

@@ -377,6 +377,9 @@ class OutboundEmail(models.Model):
 
     idempotency_key = models.CharField(max_length=200, unique=True)
     to = models.EmailField()
+    # Where a reply goes when it should not come to the Lab (a reader's message to a
+    # pilot lead is answered to the reader).
+    reply_to = models.EmailField(blank=True)
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

@@ -292,6 +292,9 @@ def case_study_contact_send(
         key=f"case-study-contact:{case_study.pk}:{fingerprint}",
         to=to,
         subject=f"A question about your pilot: {pilot.title}",
+        # The lead answers the reader directly; the reader's address is checked as an
+        # email address by the form and by the model field it is stored in.
+        reply_to=sender_email.strip(),
         template="case_study_contact",
         context={
             "lead_name": lead.name if lead else "",

@@ -376,6 +376,9 @@ class ContactThePilotLeadTests:
         assert "Fewer repeat calls" in message.subject
         assert "How long did the data-sharing agreement take" in message.body
         assert "sam.jones@dudley.example" in message.body
+        # The lead's reply goes to the reader, not to the Lab's sending address.
+        assert message.reply_to == ["sam.jones@dudley.example"]
+        assert message.message()["Reply-To"] == "sam.jones@dudley.example"
 
     def test_sending_the_same_message_twice_sends_one_email(
         self, client, case_study, django_capture_on_commit_callbacks
