@@ -389,6 +389,9 @@ REQUEST_MAX_BYTES = env.int(
 # third party, and the admin's Content-Security-Policy loads images from this site only.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# The admin's "forgotten password" screen asks through the site's own reset (one code
+# path: home.services.password_reset_request): the same link, tokens and timing.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "home.forms.LabPasswordResetForm"
 
 LOGGING = {
     "version": 1,
