@@ -30,9 +30,11 @@ demo: migrate
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-## make test: the whole suite (SQLite unless DATABASE_URL says otherwise)
+## make test: the whole suite (SQLite unless DATABASE_URL says otherwise). PYTEST_WORKERS=N
+## spreads it over N pytest-xdist workers, each with its own test database (README: Tests).
+PYTEST_WORKERS ?= 0
 test: $(VENV)/.dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

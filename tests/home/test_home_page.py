@@ -198,7 +198,8 @@ class ProgrammeFiguresTests:
 
 
 # Measured by running this test with django_assert_num_queries(0) at both sizes and
-# reading the count pytest-django reported: 21 for 10 and for 200 of everything. Site,
+# reading the count pytest-django reported: 21 for 10 and for 60 of everything (more
+# than any list on the page shows; 200 counted the same, and took 13 s to build). Site,
 # page routing and its view-restriction check; the view restrictions once for the
 # page's own lists; the open challenges (with their own restriction check), their
 # themes and their count; both index pages in one; the case studies and their pilots'
@@ -208,7 +209,7 @@ HOME_PAGE_QUERIES = 21
 
 
 class HomePageQueryCountTests:
-    @pytest.mark.parametrize("n", [10, 200])
+    @pytest.mark.parametrize("n", [10, 60])
     def test_query_count_does_not_grow(
         self, client, demo_site, django_assert_num_queries, n
     ):

@@ -389,7 +389,8 @@ class ExportTests:
 
 
 # Measured by running this test with django_assert_num_queries(0) at both sizes and
-# reading the count pytest-django reported: 20 at 10 and at 200 of everything. Session,
+# reading the count pytest-django reported: 20 at 10 and at 60 of everything (200
+# counted the same, and took 15 s to build on SQLite). Session,
 # user, permissions and the admin menu (the user's roles, read once: home.roles);
 # then the dashboard's own 10: challenges, entries, proposals, pilots, case studies,
 # pilots by status, themes, pilots with no theme, and one query each for the tracked
@@ -398,7 +399,7 @@ DASHBOARD_QUERIES = 20
 
 
 class DashboardQueryCountTests:
-    @pytest.mark.parametrize("n", [10, 200])
+    @pytest.mark.parametrize("n", [10, 60])
     def test_query_count_does_not_grow(
         self, client, lead, demo_site, django_assert_num_queries, n
     ):
