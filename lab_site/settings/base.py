@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # Security: staff second factor (TOTP) and sign-in lockout.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes for a lost phone: each usable once.
+    "django_otp.plugins.otp_static",
     "axes",
     # Rate limits; installed for its system checks, which refuse a cache not shared by
     # every worker (the settings for development and tests explain why they allow one).
