@@ -43,6 +43,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,8 +84,7 @@ def user_is_staff(user) -> bool:
 
 
 def has_app(user) -> bool:
-    """Whether `user` has a confirmed authenticator app (recovery codes alone are not
-    one: someone with only codes left is asked to set up an app)."""
+    """Whether `user` has a confirmed authenticator app (not just recovery codes)."""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
@@ -125,7 +125,7 @@ class StaffTwoFactorMiddleware:
             if url_name not in ALLOWED_URL_NAMES and url_name is not None:
                 target = (
                     "two_factor_verify"
-                    if has_app(request.user)
+                    if user_has_device(request.user, confirmed=True)
                     else "two_factor_set_up"
                 )
                 next_url = (
@@ -209,9 +209,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """Confirm this session with a code from the app set up before."""
     devices = TOTPDevice.objects.devices_for_user(request.user, confirmed=True)
     if not devices.exists():
-        return redirect_to_login(
-            _next_url(request), login_url=reverse("two_factor_set_up")
-        )
+        # Recovery codes but no app: a code first, then they may set up an app.
+        codes_only = user_has_device(request.user, confirmed=True)
+        target = "two_factor_recovery_code" if codes_only else "two_factor_set_up"
+        return redirect_to_login(_next_url(request), login_url=reverse(target))
     form = TokenForm(
         request.POST if request.method == "POST" else None, devices=devices
     )
@@ -234,7 +235,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     never lets anyone add an app of their own.
     """
     user = concrete(request.user)
-    if has_app(user) and not user.is_verified():
+    if user_has_device(user, confirmed=True) and not user.is_verified():
         return redirect_to_login(
             _next_url(request), login_url=reverse("two_factor_verify")
         )

@@ -185,6 +185,28 @@ class SignInWithACodeTests:
         assert client.get("/admin/").status_code == 302
         assert entries(user, "home.two_factor.recovery_code_used").count() == 1
 
+    def test_codes_without_an_app_still_guard_setting_up_a_new_one(
+        self, client, demo_site, login
+    ):
+        """Someone whose app is gone but whose codes remain: a password alone cannot
+        add an app; a recovery code first, then they set one up."""
+        user = login(EDITOR)
+        codes = set_up_app(client, user)
+        TOTPDevice.objects.filter(user=user).delete()
+        sign_in_again(client, user)
+        response = client.get("/admin/", follow=True)
+        assert response.redirect_chain[-1][0].startswith(
+            reverse("two_factor_recovery_code")
+        )
+        response = client.get(reverse("two_factor_set_up"), follow=True)
+        assert response.redirect_chain[-1][0].startswith(
+            reverse("two_factor_recovery_code")
+        )
+        assert not TOTPDevice.objects.filter(user=user).exists()
+        client.post(reverse("two_factor_recovery_code"), {"recovery_code": codes[0]})
+        assert client.get(reverse("two_factor_set_up")).status_code == 200
+        assert TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+
     def test_a_warning_when_few_remain(self, client, demo_site, login):
         user = login(EDITOR)
         codes = set_up_app(client, user)
