@@ -269,6 +269,8 @@ class AdminResetTests:
         listing = client.get(reverse("wagtailusers_users:index")).content.decode()
         url = reverse("two_factor_reset", args=[person.pk])
         assert f'href="{url}"' in listing
+        edit = client.get(reverse("wagtailusers_users:edit", args=[person.pk]))
+        assert f'href="{url}"' in edit.content.decode()
         page = client.get(url)
         assert page.status_code == 200
         assert b"1 authenticator app and 10 unused recovery codes" in page.content
@@ -293,6 +295,10 @@ class AdminResetTests:
     def test_anyone_else_gets_403_and_nothing_changes(self, client, person, email):
         self.verified(client, email)
         url = reverse("two_factor_reset", args=[person.pk])
+        # No button leads there (the assessor cannot open the Users screens at all).
+        for screen in ("wagtailusers_users:index", "wagtailusers_users:edit"):
+            args = [person.pk] if screen.endswith("edit") else []
+            assert url not in client.get(reverse(screen, args=args)).content.decode()
         assert client.get(url).status_code == 403
         assert client.post(url).status_code == 403
         assert TOTPDevice.objects.filter(user=person, confirmed=True).count() == 1
