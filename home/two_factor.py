@@ -431,7 +431,8 @@ def two_factor_recovery_code(request: HttpRequest) -> HttpResponse:
             messages.info(
                 request,
                 f"Signed in with a recovery code: {remaining} left. If you lost your "
-                "phone, set up a new authenticator app from Account.",
+                "phone, ask an administrator to reset your two-factor authentication "
+                "so you can set up a new app.",
             )
         return redirect(_next_url(request))
     return TemplateResponse(

@@ -53,6 +53,7 @@ def set_up_app(client, user) -> list[str]:
     )
     content = response.content.decode()
     assert "They will not be shown again" in content
+    assert "no-store" in response["Cache-Control"]
     assert 'href="/admin/pages/"' in content  # continue to where they were going
     return CODE.findall(content)
 
