@@ -12,7 +12,7 @@ django-otp keeps the devices and checks the codes (with its own throttling of wr
 codes); this module is the enforcement and the admin screens. Confirming an app also
 makes RECOVERY_CODE_COUNT recovery codes (django-otp's static device): shown once, each
 signs in once in place of the app's code, for a lost phone; a person can make new ones,
-and a superuser can reset another person's second factor from the user listing.
+and a superuser can reset another person's second factor from the Users screens.
 
 wagtail-2fa was considered: its 1.8.0 release imports `wagtail.users.widgets`, which
 Wagtail 8 removed.
