@@ -1,8 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class HomeConfig(AppConfig):
+    # The config for "home" in INSTALLED_APPS: this module holds two more (UsersConfig
+    # and the Wagtail one it extends), so Django needs telling which.
+    default = True
     name = "home"
     verbose_name = "Site"
 
@@ -22,3 +26,9 @@ class HomeConfig(AppConfig):
         from . import audit
 
         audit.connect()
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with our user viewset (home/user_views.py)."""
+
+    user_viewset = "home.user_views.UserViewSet"

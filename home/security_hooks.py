@@ -1,8 +1,9 @@
-"""Wagtail hooks for security, imported by home/wagtail_hooks.py: the two
-second-factor screens and the audit-log actions the site records."""
+"""Wagtail hooks for security, imported by home/wagtail_hooks.py: the second-factor
+screens, the buttons that lead to them and the audit-log actions the site records."""
 
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
 from . import two_factor
 
@@ -16,6 +17,47 @@ def register_two_factor_urls():
             two_factor.two_factor_set_up,
             name="two_factor_set_up",
         ),
+        path(
+            "two-factor/recovery-code/",
+            two_factor.two_factor_recovery_code,
+            name="two_factor_recovery_code",
+        ),
+        path(
+            "two-factor/recovery-codes/",
+            two_factor.RecoveryCodesView.as_view(),
+            name="two_factor_recovery_codes",
+        ),
+        path(
+            "two-factor/reset/<int:user_id>/",
+            two_factor.TwoFactorResetView.as_view(),
+            name="two_factor_reset",
+        ),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def recovery_codes_account_item(request):
+    if not two_factor.has_app(request.user):
+        return None
+    return {
+        "url": reverse("two_factor_recovery_codes"),
+        "label": "Recovery codes",
+        "help_text": "See how many are left or make new ones, for when you do not "
+        "have your phone",
+    }
+
+
+@hooks.register("register_user_listing_buttons")
+def two_factor_reset_listing_button(user, request_user):
+    if not request_user.is_superuser:
+        return []
+    return [
+        Button(
+            "Reset two-factor authentication",
+            url=reverse("two_factor_reset", args=[user.pk]),
+            icon_name="key",
+            priority=90,
+        )
     ]
 
 
@@ -29,7 +71,17 @@ def register_security_log_actions(actions):
     actions.register_action(
         "home.two_factor.reset",
         "Reset two-factor authentication",
-        "Removed the authenticator apps",
+        "Removed the authenticator apps and recovery codes",
+    )
+    actions.register_action(
+        "home.two_factor.recovery_codes_create",
+        "Make recovery codes",
+        "Made new two-factor recovery codes",
+    )
+    actions.register_action(
+        "home.two_factor.recovery_code_used",
+        "Use a recovery code",
+        "Signed in with a two-factor recovery code",
     )
     actions.register_action(
         "home.user.groups_change", "Change roles", "Changed the person's roles"

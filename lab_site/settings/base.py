@@ -35,7 +35,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app, with a two-factor reset on the user edit screen.
+    "home.apps.UsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     # Security: staff second factor (TOTP) and sign-in lockout.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes for a lost phone: each usable once.
+    "django_otp.plugins.otp_static",
     "axes",
     # Rate limits; installed for its system checks, which refuse a cache not shared by
     # every worker (the settings for development and tests explain why they allow one).

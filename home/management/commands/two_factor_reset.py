@@ -1,5 +1,6 @@
-"""Remove a person's authenticator apps (a lost phone): they set up a new one at their
-next sign-in. Recorded in the audit log."""
+"""Remove a person's authenticator apps and recovery codes (a lost phone): they set up
+a new app at their next sign-in. Recorded in the audit log. Superusers can do the same
+from the person's screen in the admin."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +9,10 @@ from home.two_factor import two_factor_reset
 
 
 class Command(BaseCommand):
-    help = "Remove the authenticator apps of the account with this email address."
+    help = (
+        "Remove the authenticator apps and recovery codes of the account with this "
+        "email address."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
