@@ -303,7 +303,8 @@ if ELASTICSEARCH_URL:
     }
 else:
     WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "wagtail.search.backends.database"}
+        # Wagtail's database backend, quotes searched as text (search/backends/).
+        "default": {"BACKEND": "search.backends.wagtail_database"}
     }
 
 # Wagtail
