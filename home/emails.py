@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import MailLog, NotificationPreference, OutboundEmail, User
+from .validators import single_line
 
 
 def _preferences_url() -> str:
@@ -88,7 +89,7 @@ def email_queue(
         idempotency_key=key,
         defaults={
             "to": to,
-            "subject": subject,
+            "subject": single_line(subject)[:250],
             "body_text": body_text,
             "body_html": body_html,
             "kind": kind or "",
@@ -114,7 +115,7 @@ def _message_id(email: OutboundEmail) -> str:
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        subject=single_line(email.subject),
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
