@@ -5,17 +5,13 @@ backend, not through the site's search service. On SQLite the backend writes eac
 into FTS5's MATCH syntax between double quotes without doubling the quotes inside it, so
 an unpaired `"` typed by anyone is an FTS5 syntax error and a 500. Here quotes inside
 words and phrases are doubled, as FTS5 reads a literal quote: a `"` is searched for as
-text. PostgreSQL and the fallback backend are used unchanged.
+text. PostgreSQL and the fallback backend are used unchanged (their modules, and the
+SQLite one's models, are imported only for the database in use).
 """
 
+from functools import cache
+
 from modelsearch.backends import database
-from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteAutocompleteQueryCompiler,
-    SQLiteSearchBackend,
-)
-from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteSearchQueryCompiler as _SQLiteSearchQueryCompiler,
-)
 from modelsearch.query import Phrase, PlainText
 
 
@@ -32,23 +28,29 @@ class _QuotesAsText:
         return super().build_search_query_content(query, config=config)
 
 
-class QuotesAsTextSearchQueryCompiler(_QuotesAsText, _SQLiteSearchQueryCompiler):
-    pass
+@cache
+def _sqlite_backend_class():
+    from modelsearch.backends.database.sqlite import sqlite
 
+    class SearchQueryCompiler(_QuotesAsText, sqlite.SQLiteSearchQueryCompiler):
+        pass
 
-class QuotesAsTextAutocompleteQueryCompiler(
-    _QuotesAsText, SQLiteAutocompleteQueryCompiler
-):
-    pass
+    class AutocompleteQueryCompiler(
+        _QuotesAsText, sqlite.SQLiteAutocompleteQueryCompiler
+    ):
+        pass
 
+    class QuotesAsTextSQLiteSearchBackend(sqlite.SQLiteSearchBackend):
+        query_compiler_class = SearchQueryCompiler
+        autocomplete_query_compiler_class = AutocompleteQueryCompiler
 
-class QuotesAsTextSQLiteSearchBackend(SQLiteSearchBackend):
-    query_compiler_class = QuotesAsTextSearchQueryCompiler
-    autocomplete_query_compiler_class = QuotesAsTextAutocompleteQueryCompiler
+    return sqlite.SQLiteSearchBackend, QuotesAsTextSQLiteSearchBackend
 
 
 def SearchBackend(params):  # the name Wagtail looks up in the module
     backend = database.SearchBackend(params)
-    if isinstance(backend, SQLiteSearchBackend):
-        return QuotesAsTextSQLiteSearchBackend(params)
+    if type(backend).__name__ == "SQLiteSearchBackend":
+        vendor_class, quotes_as_text_class = _sqlite_backend_class()
+        if isinstance(backend, vendor_class):
+            return quotes_as_text_class(params)
     return backend
