@@ -8,7 +8,8 @@ anyone else with admin access (an assessor) gets 403.
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser as chooser_views
@@ -56,6 +57,30 @@ def _guarded(view_class):
     return type(view_class.__name__, (_EditorsOnly, view_class), {})
 
 
+class _BadIdIsNotFound:
+    """Wagtail's chosen views answer 404 for a missing record but 500 for an id that is
+    no id at all (`chosen/x/` on an integer key raises ValueError): that is a missing
+    record too."""
+
+    def get_object(self, pk):
+        try:
+            return super().get_object(pk)
+        except (ValueError, TypeError, OverflowError, ValidationError) as error:
+            raise self.model_class.DoesNotExist from error
+
+
+def bad_ids_not_found(view_class):
+    return type(view_class.__name__, (_BadIdIsNotFound, view_class), {})
+
+
+class _NoCreateView(chooser_views.CreateView):
+    """These choosers have no 'create' tab; its URL answers 404 rather than failing
+    on the form that is not there."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise Http404("Records are made on their own screens")
+
+
 def name_search_form(field: str) -> type[BaseFilterForm]:
     """The chooser's search box, matching part of one field (a pilot's title, an
     organisation's name) case-insensitively."""
@@ -88,9 +113,9 @@ class RecordChooserViewSet(ChooserViewSet):
     extra_columns: tuple[tuple[str, str], ...] = ()  # (attribute or method, label)
     select_related: tuple[str, ...] = ()
     per_page = 20
-    chosen_view_class = _guarded(chooser_views.ChosenView)
+    chosen_view_class = _guarded(bad_ids_not_found(chooser_views.ChosenView))
     chosen_multiple_view_class = _guarded(chooser_views.ChosenMultipleView)
-    create_view_class = _guarded(chooser_views.CreateView)
+    create_view_class = _guarded(_NoCreateView)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import MailLog, NotificationPreference, OutboundEmail, User
+from .validators import single_line
 
 
 def _preferences_url() -> str:
@@ -92,7 +93,7 @@ def email_queue(
         defaults={
             "to": to,
             "reply_to": reply_to,
-            "subject": subject,
+            "subject": single_line(subject)[:250],
             "body_text": body_text,
             "body_html": body_html,
             "kind": kind or "",
@@ -118,7 +119,7 @@ def _message_id(email: OutboundEmail) -> str:
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        subject=single_line(email.subject),
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],

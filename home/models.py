@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, stream_text
+from .validators import validate_single_line
 
 
 class User(AbstractUser):
@@ -233,7 +234,8 @@ class Organisation(models.Model):
         MEDIUM = "medium", "Medium (50 to 249 people)"
         LARGE = "large", "Large (250 people or more)"
 
-    name = models.CharField(max_length=200)
+    # In email subjects (invitations): one line.
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     org_type = models.CharField("type", max_length=30, choices=Type.choices)
     org_id = models.CharField(

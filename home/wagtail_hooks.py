@@ -1,8 +1,10 @@
 from wagtail import hooks
+from wagtail.documents.views.chooser import viewset as document_chooser_viewset
+from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.permissions import register_permission_policy
 
 from . import page_cache
-from .choosers import RecordChooserViewSet
+from .choosers import RecordChooserViewSet, bad_ids_not_found
 from .job_views import TaskFailurePermissionPolicy, task_failure_viewset
 from .models import TaskFailure
 from .views import organisation_viewset
@@ -25,6 +27,11 @@ def register_organisation_chooser():
         choose_another_text="Choose another organisation",
     )
 
+
+# Wagtail's image and document choosers, the same way: a non-numeric id is a 404. Set
+# here, when the hooks load, before the admin URLconf builds the viewsets' views.
+for _viewset in (image_chooser_viewset, document_chooser_viewset):
+    _viewset.chosen_view_class = bad_ids_not_found(_viewset.chosen_view_class)
 
 register_permission_policy(TaskFailure, TaskFailurePermissionPolicy(TaskFailure))
 

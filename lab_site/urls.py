@@ -27,6 +27,8 @@ urlpatterns = [
     # Wagtail's reports and redirects listings, exporting CSV through the site's
     # formula-safe writer: the same views at the same paths, matched first.
     path("admin/", include("home.admin_csv_urls")),
+    # Two Wagtail admin views that 500 on a POST missing their fields, checked first.
+    path("admin/", include("home.admin_input_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Accounts, organisation profiles, invitations and notification settings.

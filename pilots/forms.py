@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from home.models import Organisation
+from home.validators import validate_single_line
 
 from .models import Metric, PartnerRole, PilotProposal
 
@@ -21,6 +22,7 @@ class ProposalForm(forms.Form):
     title = forms.CharField(
         label="Pilot title",
         max_length=200,
+        validators=[validate_single_line],
         error_messages={"required": "Enter a title for the pilot"},
     )
     lead_organisation = forms.ModelChoiceField(

@@ -20,6 +20,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.search import index
 
 from home.models import Organisation
+from home.validators import validate_single_line
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -142,7 +143,8 @@ class PilotProposal(ClusterableModel):
         IN_PROGRESS = "in-progress", "In progress"
         DONE = "done", "Completed or signed"
 
-    title = models.CharField(max_length=200)
+    # In email subjects (reviews, decisions): one line.
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     problem = models.TextField("the problem")
     proposed_solution = models.TextField()
     lead_organisation = models.ForeignKey(
@@ -339,7 +341,8 @@ class Pilot(index.Indexed, ClusterableModel):
         related_name="pilot",
         help_text="The approved proposal this pilot was created from.",
     )
-    title = models.CharField(max_length=200)
+    # In email subjects (questions to the lead): one line.
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     summary = models.TextField(blank=True)
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_pilots"

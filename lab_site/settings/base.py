@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL bytes answered 400 and impossible ids 404 before any view (home.request_guard).
+    "home.request_guard.RequestGuardMiddleware",
     # Staff must pass a second factor before any page (STAFF_2FA_REQUIRED).
     "home.two_factor.OTPMiddleware",
     "home.two_factor.StaffTwoFactorMiddleware",
@@ -362,7 +364,8 @@ if ELASTICSEARCH_URL:
     }
 else:
     WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "wagtail.search.backends.database"}
+        # Wagtail's database backend, quotes searched as text (search/backends/).
+        "default": {"BACKEND": "search.backends.wagtail_database"}
     }
 
 # Wagtail

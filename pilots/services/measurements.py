@@ -188,6 +188,11 @@ def _parse_period(text: str) -> datetime.date:
     raise ValueError(text)
 
 
+# PostgreSQL stores no NUL character in text or JSON, so an uploaded file's NULs are kept
+# as U+FFFD, the replacement character, and each line holding one is refused by line.
+NUL_STAND_IN = "\ufffd"
+
+
 def _csv_rows(text: str):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     return reader
@@ -235,6 +240,11 @@ def measurements_csv_check(
         # reader.line_num is the last physical line read: right for multi-line cells.
         line = reader.line_num
         row_errors = []
+        if any(NUL_STAND_IN in (cell or "") for cell in _cells(raw)):
+            row_errors.append(
+                "this line holds a null or unreadable character: remove it and "
+                "upload the file again"
+            )
         # The quote our export puts before a formula-like name or note comes off.
         name = csv_unquote_cell((raw.get("metric") or "").strip())
         metric = metrics.get(name.lower())
@@ -294,6 +304,14 @@ def measurements_csv_check(
     if not rows and not errors:
         errors.append({"line": line + 1, "message": "The file has no measurements"})
     return rows, errors
+
+
+def _cells(raw: dict) -> list[str]:
+    """Every cell of a DictReader row, extra cells (its None key) included."""
+    cells = []
+    for value in raw.values():
+        cells.extend(value if isinstance(value, list) else [value])
+    return cells
 
 
 def _job_update(job: ImportJob, **fields) -> None:
@@ -377,10 +395,11 @@ def measurements_import_start(
 ) -> ImportJob:
     """Store the file as an ImportJob; run it now, or as a Celery task when it is big."""
     pilot_check_lead(pilot=pilot, user=by)
+    csv_text = csv_text.replace("\x00", NUL_STAND_IN)
     job = ImportJob.objects.create(
         pilot=pilot,
         created_by=by,
-        filename=filename[:200],
+        filename=filename.replace("\x00", "")[:200],
         csv_text=csv_text,
         rows_total=measurements_csv_count_rows(csv_text=csv_text),
     )

@@ -189,3 +189,37 @@ class LargeCsvImportTests:
             }
         ]
         assert not Measurement.objects.exists()
+
+
+class CsvNulByteTests:
+    """PostgreSQL refuses NUL in text and JSON: a file holding one must give a row
+    error, not a 500 (run this on PostgreSQL)."""
+
+    @pytest.mark.parametrize(
+        "bad_row",
+        [
+            "Repeat calls,2025-03,10,Winter\x00peak,no",
+            "Repeat\x00calls,2025-03,10,,no",
+            "Repeat calls,2025-03,1\x000,,no",
+            "Repeat calls,2025-03,10,,no,\x00",
+        ],
+    )
+    def test_a_nul_is_a_row_error_and_nothing_is_saved(self, pilot_and_lead, bad_row):
+        pilot, lead = pilot_and_lead
+        job = _import(pilot, lead, "Repeat calls,2025-01,118,,no\n" + bad_row + "\n")
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.FAILED
+        assert [e["line"] for e in job.errors] == [3]
+        assert "null or unreadable character" in job.errors[0]["message"]
+        assert "\x00" not in job.csv_text
+        assert not Measurement.objects.filter(metric__pilot=pilot).exists()
+
+    def test_nul_in_the_file_name_is_stored_without_it(self, pilot_and_lead):
+        pilot, lead = pilot_and_lead
+        job = measurements_import_start(
+            pilot=pilot,
+            by=lead,
+            csv_text=HEADER + "Repeat calls,2025-01,118,,no\n",
+            filename="m\x00.csv",
+        )
+        assert job.status == ImportJob.Status.SUCCEEDED, job.errors
