@@ -322,9 +322,12 @@ class CsvUploadForm(forms.Form):
 class PilotLeadContactForm(forms.Form):
     """A message to a pilot's lead from a case study; their address is never shown."""
 
+    # Name and organisation head the email the lead reads: one line each, so a message
+    # cannot dress up lines of its own as the Lab's.
     name = forms.CharField(
         label="Your name",
         max_length=200,
+        validators=[validate_single_line],
         error_messages={"required": "Enter your name"},
     )
     email = forms.EmailField(
@@ -338,7 +341,10 @@ class PilotLeadContactForm(forms.Form):
         },
     )
     organisation = forms.CharField(
-        label="Your organisation (optional)", max_length=200, required=False
+        label="Your organisation (optional)",
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
     )
     message = forms.CharField(
         label="Your message",

@@ -8,6 +8,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -18,6 +19,7 @@ from wagtail.search import index
 from home.emails import email_queue
 from home.models import LabSettings
 from home.roles import is_programme_lead
+from home.validators import validate_single_line
 
 from ..models import (
     Contact,
@@ -282,6 +284,11 @@ def case_study_contact_send(
     message twice sends one email."""
     if not (sender_name.strip() and sender_email.strip() and message.strip()):
         raise ValidationError("Enter your name, email address and message")
+    # The same rules for any door: the address becomes the Reply-To header, and the
+    # name and organisation head the email on lines of their own.
+    validate_email(sender_email.strip())
+    validate_single_line(sender_name)
+    validate_single_line(sender_organisation)
     pilot = Pilot.objects.select_related("lead_contact").get(pk=case_study.pilot_id)
     lead = lead_contact_for(pilot=pilot)
     to = lead.email if lead else LabSettings.load().contact_email

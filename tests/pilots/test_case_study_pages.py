@@ -380,6 +380,22 @@ class ContactThePilotLeadTests:
         assert message.reply_to == ["sam.jones@dudley.example"]
         assert message.message()["Reply-To"] == "sam.jones@dudley.example"
 
+    def test_a_name_or_organisation_on_two_lines_is_refused_beside_the_field(
+        self, client, case_study
+    ):
+        response = self._post(
+            client,
+            case_study,
+            name="Sam Jones\nFrom: Lab team",
+            organisation="Dudley Council\r\nUrgent",
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert '<p id="id_name-error" class="govuk-error-message">' in html
+        assert '<p id="id_organisation-error" class="govuk-error-message">' in html
+        assert "Enter this on one line" in html
+        assert OutboundEmail.objects.count() == 0
+
     def test_sending_the_same_message_twice_sends_one_email(
         self, client, case_study, django_capture_on_commit_callbacks
     ):
