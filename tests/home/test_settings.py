@@ -128,7 +128,8 @@ class DefaultSettingsTests:
         assert out == [
             "django.db.backends.sqlite3",
             "True",
-            "wagtail.search.backends.database",
+            # Wagtail's database backend, quotes searched as text.
+            "search.backends.wagtail_database",
             "django.core.mail.backends.console.EmailBackend",
         ]
 

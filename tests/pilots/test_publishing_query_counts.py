@@ -1,4 +1,5 @@
-"""Listing pages make the same number of SQL queries with 10 items as with 200.
+"""Listing pages make the same number of SQL queries with 10 items as with 60 (more
+than a page of results; 200 counted the same and took 20 s to build).
 
 How the numbers were measured: each test renders the page once to warm Wagtail's
 per-process caches (site root paths, content types), then counts the queries of a
@@ -44,8 +45,8 @@ def _counts(client) -> dict[str, int]:
 
 
 def test_listing_queries_do_not_grow(client, demo_site):
-    # One world for all three pages: building 200 case studies is the slow part.
+    # One world for all three pages: building the case studies is the slow part.
     case_study_world(10)
     assert _counts(client) == PAGES
-    case_study_world(190, start=10)
+    case_study_world(50, start=10)
     assert _counts(client) == PAGES
