@@ -1,5 +1,7 @@
 import os
 import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,11 +70,69 @@ def load_demo_site():
     return HomePage.objects.get()
 
 
+# SQLite copies of the worlds transactional tests have built, by name (see `world`).
+_WORLDS: dict[str, sqlite3.Connection] = {}
+
+
+def world(name: str, build: Callable[[], object]) -> None:
+    """Build a transactional test's data, or put back the copy taken when an earlier test
+    built the world of this name.
+
+    A transactional test (a live server, a browser) cannot share data the way `shared_data`
+    does: the database is emptied after each one, so each rebuilds its world through the
+    services, Wagtail's page tree, reference index and search index included, which is most
+    of what a browser test costs. On SQLite's in-memory test database the first build is
+    copied with SQLite's online backup and the next test of the same world is given that
+    copy back, byte for byte, in milliseconds. `build` must start from the empty database
+    every transactional test starts from, and the name must say everything it builds:
+    tests that share a name share the data. On PostgreSQL every test builds its own.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    connection.ensure_connection()
+    copyable = (
+        connection.vendor == "sqlite"
+        and connection.is_in_memory_db()
+        and not connection.in_atomic_block
+    )
+    if copyable and name in _WORLDS:
+        _WORLDS[name].backup(connection.connection)
+        # What Python remembers of the rows the copy replaced: content type ids (the
+        # emptied database's post-migrate signal numbered them afresh) and Wagtail's
+        # cached site root paths.
+        ContentType.objects.clear_cache()
+        cache.clear()
+        return
+    build()
+    if copyable:
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        _WORLDS[name] = copy
+
+
+def demo_world(*loaders: str) -> None:
+    """The demo site shell and then the named apps' demo content, in this order, as a
+    `world` for transactional tests: `demo_world("challenges", "pilots")`."""
+    from importlib import import_module
+
+    def build():
+        load_demo_site()
+        with open(os.devnull, "w") as devnull:
+            for app in loaders:
+                import_module(f"{app}.demo_content").load(stdout=devnull)
+
+    world("demo:" + "+".join(loaders), build)
+
+
 @pytest.fixture
 def demo_site(db):
     """The site shell from the demo-content loader: home page, content pages, users.
     (The loader is idempotent: under shared data that holds the site it only checks.)"""
-    return load_demo_site()
+    from home.models import HomePage
+
+    demo_world()
+    return HomePage.objects.get()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 site, adds an image block and opens the image chooser, and looks at the image and
 document listings. `browser_page` fails the test on any CSP violation in the console."""
 
-import io
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from home.models import StandardPage
+from tests.conftest import demo_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,12 +84,8 @@ class AdminUnderItsPolicyTests:
 
 class ProgrammeLeadAdminTests:
     @pytest.fixture
-    def lead_page(self, demo_site, browser_page, live_server):
-        from challenges import demo_content as challenges_demo
-        from pilots import demo_content as pilots_demo
-
-        challenges_demo.load(stdout=io.StringIO())
-        pilots_demo.load(stdout=io.StringIO())
+    def lead_page(self, transactional_db, browser_page, live_server):
+        demo_world("challenges", "pilots")
         sign_in(browser_page, live_server, "lead@impactlab.example")
         return browser_page
 

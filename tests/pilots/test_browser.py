@@ -1,6 +1,5 @@
 """The pilots front-end pages in real Chromium: axe-core, the keyboard, no JavaScript."""
 
-import io
 import re
 
 import pytest
@@ -8,9 +7,9 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from pilots import demo_content
 from pilots.models import ImportJob, Pilot, PilotProposal
 from tests.browser import assert_accessible, focus_is_visible
+from tests.conftest import demo_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,8 +17,8 @@ OFFICER = "officer@sandwell.example"
 
 
 @pytest.fixture
-def pilots_demo(demo_site):
-    demo_content.load(stdout=io.StringIO())
+def pilots_demo(transactional_db):
+    demo_world("pilots")
 
 
 def sign_in(page, live_server, email: str) -> None:

@@ -3,7 +3,6 @@ Chromium: axe-core at 1280 and 375 px, the keyboard, no JavaScript, and no
 Content-Security-Policy violation (the `browser_page` fixture fails on any).
 Screenshots go to /tmp/shots/homepage/ for a person to look at."""
 
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -13,10 +12,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from challenges import demo_content as challenges_demo
 from challenges.models import ChallengePage
-from pilots import demo_content as pilots_demo
+from home.models import HomePage
 from tests.browser import assert_accessible, focus_is_visible
+from tests.conftest import demo_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,10 +25,9 @@ NARROW = {"width": 375, "height": 800}
 
 
 @pytest.fixture
-def programme_demo(demo_site):
-    challenges_demo.load(stdout=io.StringIO())
-    pilots_demo.load(stdout=io.StringIO())
-    return demo_site
+def programme_demo(transactional_db):
+    demo_world("challenges", "pilots")
+    return HomePage.objects.get()
 
 
 def _screenshot(page, name: str) -> None:

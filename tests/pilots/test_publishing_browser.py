@@ -4,16 +4,15 @@ keyboard, the finder and the contact form without JavaScript, no CSP violation (
 `browser_page` fixture fails on any; the JSON-LD block is data, not script), and
 screenshots at 1280 and 375 pixels wide in /tmp/shots/casestudies/."""
 
-import io
 import tempfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from pilots import demo_content
 from pilots.models import CaseStudyPage, PartnerPage
 from tests.browser import assert_accessible, focus_is_visible
+from tests.conftest import demo_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +21,8 @@ WIDTHS = (1280, 375)
 
 
 @pytest.fixture
-def published(demo_site):
-    demo_content.load(stdout=io.StringIO())
+def published(transactional_db):
+    demo_world("pilots")
     return {
         "case_study": CaseStudyPage.objects.get(slug="discharge-to-assess-at-home"),
         "partner": PartnerPage.objects.get(slug="west-midlands-police"),

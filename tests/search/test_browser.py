@@ -1,20 +1,27 @@
+import os
+
 import pytest
 from playwright.sync_api import expect
 
 from home.models import HomePage
 from tests.browser import assert_accessible
+from tests.conftest import load_demo_site, world
 from tests.search.conftest import build_corpus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def search_corpus(demo_site):
+def search_corpus(transactional_db):
     from search import demo_content
 
-    with open("/dev/null", "w") as f:
-        demo_content.load(stdout=f)
-    return build_corpus(HomePage.objects.get())
+    def build():
+        load_demo_site()
+        with open(os.devnull, "w") as devnull:
+            demo_content.load(stdout=devnull)
+        build_corpus(HomePage.objects.get())
+
+    world("search-corpus", build)
 
 
 class SearchAccessibilityTests:
