@@ -117,7 +117,7 @@ def page_meta(context) -> dict:
         url = page.get_full_url(request)
     url = url or root + path
     number = request.GET.get("page", "") if request is not None else ""
-    if number.isdigit() and int(number) > 1:
+    if number.isdecimal() and int(number) > 1:  # isdigit() passes "²", int() not
         url = f"{url}?page={int(number)}"
     description = SITE_DESCRIPTION
     if page is not None:

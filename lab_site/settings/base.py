@@ -377,7 +377,11 @@ else:
 
 # Wagtail
 WAGTAIL_SITE_NAME = "West Midlands Public Impact Lab"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The site's public address, without a trailing slash (paths are added to it). Every
+# migrate copies its host and port into the default Site (home.services).
+WAGTAILADMIN_BASE_URL = env(
+    "WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000"
+).rstrip("/")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

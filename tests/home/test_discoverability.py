@@ -217,6 +217,11 @@ class PageMetaChecks:
         soup = self.soup(self.partner_index.url + "?page=2&type=council")
         canonical = soup.find("link", rel="canonical")["href"]
         self.assertEqual(canonical, self.partner_index.full_url + "?page=2")
+        # Not a page number: the first page ("²" is a digit to str.isdigit, not int).
+        for value in ("\u00b2", "-1", "x"):
+            soup = self.soup(f"{self.partner_index.url}?page={value}")
+            canonical = soup.find("link", rel="canonical")["href"]
+            self.assertEqual(canonical, self.partner_index.full_url, value)
 
     def test_favicons_and_manifest_are_linked_and_exist(self):
         soup = self.soup("/")
