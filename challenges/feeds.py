@@ -1,13 +1,18 @@
 """The RSS feed of open Urban Challenges (/challenges/feed/), built with Django's
 syndication framework: one item per live, public challenge open for entries, newest
-opened first. A fixed number of queries whatever the number of challenges."""
+opened first. A fixed number of queries whatever the number of challenges. Every
+address is absolute, from the Site record (kept at WAGTAILADMIN_BASE_URL), never from
+the Host header of whoever asked."""
 
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+
+from home.selectors import site_root_url
 
 from .models import ChallengeIndexPage, ChallengePage
 from .selectors import challenge_list
@@ -39,14 +44,17 @@ class OpenChallengesFeed(Feed):
 
     def link(self, obj: FeedSource) -> str:
         if obj.index_page is None:
-            return "/"
-        return f"{obj.index_page.get_url(request=obj.request)}?status=open"
+            return site_root_url(obj.request) + "/"
+        return f"{obj.index_page.get_full_url(request=obj.request)}?status=open"
+
+    def feed_url(self, obj: FeedSource) -> str:
+        return site_root_url(obj.request) + reverse("challenges_feed")
 
     def items(self, obj: FeedSource) -> list[ChallengePage]:
         challenges = list(challenge_list(status="open").order_by("-opens_at", "pk"))
         for challenge in challenges:
             # Item methods see only the item: keep its address, worked out once.
-            challenge.feed_url = challenge.get_url(request=obj.request)
+            challenge.feed_url = challenge.get_full_url(request=obj.request)
         return challenges
 
     def item_title(self, item: ChallengePage) -> str:

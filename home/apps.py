@@ -17,6 +17,8 @@ class HomeConfig(AppConfig):
         from . import page_cache, signal_handlers
 
         post_migrate.connect(signal_handlers.sync_roles_after_migrate, sender=self)
+        # Absolute addresses come from the Site record: keep it at WAGTAILADMIN_BASE_URL.
+        post_migrate.connect(signal_handlers.sync_site_after_migrate, sender=self)
         # Anonymous page cache: any committed change to what pages show invalidates it.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(page_cache.model_changed, dispatch_uid="page-cache-model")

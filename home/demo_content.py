@@ -9,7 +9,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.text import slugify
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, Locale, Page
 
 from . import roles
 from .models import (
@@ -19,7 +19,7 @@ from .models import (
     Organisation,
     StandardPage,
 )
-from .services import page_ensure, roles_sync
+from .services import page_ensure, roles_sync, site_sync_from_base_url
 
 DEMO_PASSWORD = "impact-lab-demo-2026"
 
@@ -251,19 +251,8 @@ def _ensure_home_page() -> HomePage:
         ).delete()
         root.add_child(instance=home)
         home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="West Midlands Public Impact Lab",
-        )
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.site_name = "West Midlands Public Impact Lab"
-        site.save()
+    # The Site takes its address from WAGTAILADMIN_BASE_URL, never a fixed localhost.
+    site_sync_from_base_url(root_page=home)
     return home
 
 

@@ -2,6 +2,7 @@
 notification preferences and shared page helpers."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -26,6 +27,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Site,
 )
 
 from . import roles
@@ -83,6 +85,54 @@ def roles_sync() -> list[Group]:
                 )
         groups.append(group)
     return groups
+
+
+def site_address(base_url: str) -> tuple[str, int]:
+    """The hostname and port of a Site record serving `base_url`.
+
+    Wagtail's `Site.root_url` is `https://host` for port 443 and `http://host[:port]`
+    otherwise, so an https address on another port cannot be expressed: it gets its
+    port, served as http (production runs behind a proxy on 443).
+    """
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        raise ValueError(f"not an absolute http(s) address: {base_url!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.hostname, port
+
+
+def site_sync_from_base_url(*, root_page: Page | None = None) -> Site | None:
+    """Point the default Site record at `WAGTAILADMIN_BASE_URL`.
+
+    Every absolute address the site writes (page `full_url`s in feeds, JSON-LD,
+    canonical links, the sitemap and emails) is built from the Site record, so it must
+    name the address the site is deployed at, never the `localhost` Wagtail's first
+    migration wrote. Runs after every migrate (home/signal_handlers.py) and from the
+    demo loader, which also passes its home page as the root of a new Site. Without a
+    default Site and without `root_page` there is nothing to do.
+    """
+    hostname, port = site_address(settings.WAGTAILADMIN_BASE_URL)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        if root_page is None:
+            return None
+        return Site.objects.create(
+            hostname=hostname,
+            port=port,
+            root_page=root_page,
+            is_default_site=True,
+            site_name=settings.WAGTAIL_SITE_NAME,
+        )
+    changed = (site.hostname, site.port) != (hostname, port)
+    if root_page is not None and site.root_page_id != root_page.pk:
+        site.root_page = root_page
+        site.site_name = settings.WAGTAIL_SITE_NAME
+        changed = True
+    if changed:
+        # save(), not update(): Wagtail's post_save handler clears its cached roots.
+        site.hostname, site.port = hostname, port
+        site.save()
+    return site
 
 
 def page_ensure(*, parent: Page, model: type[Page], slug: str, **fields) -> Page:

@@ -15,3 +15,10 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
             app_config, verbosity=0, using=kwargs.get("using", "default")
         )
     roles_sync()
+
+
+def sync_site_after_migrate(sender, **kwargs) -> None:
+    """At every deploy's migrate, the default Site takes `WAGTAILADMIN_BASE_URL`."""
+    from .services import site_sync_from_base_url
+
+    site_sync_from_base_url()

@@ -20,6 +20,12 @@ PUBLISHER = {
     "name": "West Midlands Combined Authority",
 }
 SITE_NAME = "West Midlands Public Impact Lab"
+# The meta description of a page with nothing better to say about itself.
+SITE_DESCRIPTION = (
+    "The West Midlands Public Impact Lab runs Urban Challenges with the region's "
+    "councils, police, fire and NHS partners, pilots what start-ups propose and "
+    "publishes what worked, what it cost and the evidence."
+)
 
 # The same escapes as django.utils.html.json_script.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}

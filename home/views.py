@@ -2,12 +2,14 @@
 password reset, the account page, organisation profiles and invitations; notification
 settings) and the staff's Organisations admin. Thin: the services decide."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -19,7 +21,7 @@ from . import forms, services
 from .access import rate_limit, sign_in_required
 from .forms import NotificationPreferenceForm, add_service_errors
 from .models import NotificationPreference, Organisation, OrganisationInvitation
-from .selectors import organisation_for
+from .selectors import organisation_for, site_root_url
 from .services import notification_preference_update
 
 # --- Organisations admin ---------------------------------------------------------------
@@ -322,4 +324,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("account_home")
     return render(
         request, "account/invitation.html", {"invitation": invitation, "error": error}
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """/robots.txt: crawl the public site, not the admin, accounts, entries, judging or
+    pilots' private screens; the sitemap's absolute address from the Site record."""
+    return TemplateResponse(
+        request,
+        "robots.txt",
+        {
+            "private_prefixes": settings.PRIVATE_URL_PREFIXES,
+            "sitemap_url": site_root_url(request) + reverse("sitemap"),
+        },
+        content_type="text/plain; charset=utf-8",
     )

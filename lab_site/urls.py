@@ -3,11 +3,16 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views import account as wagtailadmin_account
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.services import password_reset_token_generator
+from home.views import robots_txt
 
 urlpatterns = [
+    # For crawlers: every live, public page (Wagtail's sitemap) and what not to crawl.
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     # The admin's password reset, with the site's reset tokens (they die on
     # deactivation, sign-in and password change), matched before Wagtail's own.
     path(

@@ -68,6 +68,10 @@ class SearchPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("search page")
 
+    def get_sitemap_urls(self, request=None) -> list[dict]:
+        # Search results are not content: robots.txt keeps crawlers out of /search/.
+        return []
+
     @path("")
     def results(self, request):
         from .views import search_results_view

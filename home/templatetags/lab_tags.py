@@ -88,3 +88,84 @@ def service_navigation(context) -> dict:
 
     request = context.get("request")
     return {"items": navigation_items(request) if request is not None else []}
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def page_meta(context) -> dict:
+    """Canonical link, description, Open Graph and Twitter card tags for the <head>.
+
+    Addresses are absolute, from the Site record (home.selectors.site_root_url): a
+    page served at its own address gets its `full_url`, any other view the same root
+    with its own path. Only a `page` number survives from the query string, so a
+    filtered finder names its unfiltered self and each page of a listing itself.
+    """
+    from django.templatetags.static import static
+    from django.utils.text import Truncator
+    from wagtail.models import Page
+
+    from home.selectors import site_root_url
+    from home.structured_data import SITE_DESCRIPTION, SITE_NAME
+
+    request = context.get("request")
+    page = context.get("page")
+    if not isinstance(page, Page):
+        page = None
+    root = site_root_url(request)
+    path = request.path if request is not None else "/"
+    url = None
+    if page is not None and request is not None and path == page.get_url(request):
+        url = page.get_full_url(request)
+    url = url or root + path
+    number = request.GET.get("page", "") if request is not None else ""
+    if number.isdecimal() and int(number) > 1:  # isdigit() passes "²", int() not
+        url = f"{url}?page={int(number)}"
+    description = SITE_DESCRIPTION
+    if page is not None:
+        description = (
+            page.search_description
+            or getattr(page, "summary", "")
+            or getattr(page, "intro", "")
+            or SITE_DESCRIPTION
+        )
+    title = SITE_NAME
+    if page is not None:
+        title = page.seo_title or page.title
+    return {
+        "canonical_url": url,
+        "description": Truncator(" ".join(description.split())).chars(300),
+        "title": title,
+        "site_name": SITE_NAME,
+        "og_type": getattr(page, "og_type", "website"),
+        "image_url": root + static("images/share-card.png"),
+        "image_alt": SITE_NAME,
+    }
+
+
+# GOV.UK Frontend's snippet, exactly as its documentation gives it.
+GOVUK_FRONTEND_SUPPORTED_JS = (
+    "document.body.className += ' js-enabled' + ('noModule' in "
+    "HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');"
+)
+
+
+@register.simple_tag(takes_context=True)
+def govuk_frontend_supported_script(context) -> str:
+    """The inline <script> that marks <body> before the first paint, with the
+    response's CSP nonce (django-csp adds it to the header once it is read here). A
+    page rendered without a request has no nonce: nothing, and lab.mjs adds the class."""
+    from csp.exceptions import CSPNonceError
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    if nonce is None:
+        return ""
+    try:
+        value = str(nonce)
+    except CSPNonceError:  # read after the header was written: it would be refused
+        return ""
+    return format_html(
+        '<script nonce="{}">{}</script>',
+        value,
+        mark_safe(GOVUK_FRONTEND_SUPPORTED_JS),  # noqa: S308 (a constant, ours)
+    )

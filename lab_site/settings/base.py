@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.routable_page",
+    # /sitemap.xml: Wagtail's page sitemap on Django's (whose template it renders).
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.api.v2",
     "rest_framework",
     "wagtail.embeds",
@@ -118,8 +122,11 @@ TEMPLATES = [
 ]
 
 # Security headers on every response. The public site gets a strict Content-Security-
-# Policy: no inline script or style, nothing from other origins. The Wagtail admin (and its
-# previews) gets its own policy, ADMIN_CONTENT_SECURITY_POLICY below.
+# Policy: no inline style, nothing from other origins, and one inline script, GOV.UK
+# Frontend's body-class snippet in base.html, allowed by the per-response nonce
+# (django-csp adds 'nonce-…' only to a response whose template used request.csp_nonce).
+# The Wagtail admin (and its previews) gets its own policy, ADMIN_CONTENT_SECURITY_POLICY
+# below.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -127,7 +134,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -370,7 +377,11 @@ else:
 
 # Wagtail
 WAGTAIL_SITE_NAME = "West Midlands Public Impact Lab"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The site's public address, without a trailing slash (paths are added to it). Every
+# migrate copies its host and port into the default Site (home.services).
+WAGTAILADMIN_BASE_URL = env(
+    "WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000"
+).rstrip("/")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

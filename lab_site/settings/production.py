@@ -27,6 +27,9 @@ _required("CACHE_URL")
 RATELIMIT_USE_CACHE = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# The site's public address: every migrate copies it into the default Site record, from
+# which feeds, JSON-LD, canonical links, the sitemap and emails build their addresses.
+WAGTAILADMIN_BASE_URL = _required("WAGTAILADMIN_BASE_URL").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

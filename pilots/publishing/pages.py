@@ -49,6 +49,8 @@ class CaseStudyIndexPage(RoutablePageMixin, Page):
 class CaseStudyPage(RoutablePageMixin, Page):
     """A pilot's case study: the narrative beside the pilot's measured results."""
 
+    og_type = "article"  # Open Graph (lab_tags.page_meta)
+
     pilot = models.ForeignKey(
         "pilots.Pilot",
         on_delete=models.PROTECT,

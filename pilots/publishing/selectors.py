@@ -470,13 +470,20 @@ def lead_contact_for(*, pilot: Pilot) -> Contact | None:
 def case_study_json_ld(
     *, case_study: CaseStudyPage, pilot: Pilot, people: list[dict], themes: list[str]
 ) -> dict:
-    """schema.org description of the case study: an Article about the pilot (a Project)."""
+    """schema.org description of the case study: an Article about the pilot (a Project).
+
+    schema.org's Project (an Organization) has no startDate or endDate, so the pilot's
+    dates are the Article's `temporalCoverage`, an ISO 8601 interval ("2025-01-06/..",
+    open-ended while the pilot runs). Addresses come from the Site record.
+    """
+    url = case_study.full_url or ""
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "Article",
+        "@id": url,
         "headline": case_study.title,
         "description": case_study.summary,
-        "url": case_study.full_url or "",
+        "url": url,
         "inLanguage": "en-GB",
         "license": OGL_URL,
         "isAccessibleForFree": True,
@@ -497,9 +504,8 @@ def case_study_json_ld(
     if case_study.last_published_at:
         data["dateModified"] = case_study.last_published_at.date().isoformat()
     if pilot.start_date:
-        data["about"]["startDate"] = pilot.start_date.isoformat()
-    if pilot.actual_end_date:
-        data["about"]["endDate"] = pilot.actual_end_date.isoformat()
+        end = pilot.actual_end_date.isoformat() if pilot.actual_end_date else ".."
+        data["temporalCoverage"] = f"{pilot.start_date.isoformat()}/{end}"
     area = pilot.lead_organisation.get_local_authority_area_display()
     if area:
         data["spatialCoverage"] = {"@type": "Place", "name": area}
@@ -639,6 +645,33 @@ def partner_index_context(*, index_page: PartnerIndexPage, params: QueryDict) ->
     }
 
 
+def partner_json_ld(*, partner: PartnerPage, case_studies: list) -> dict:
+    """schema.org description of a partner: the organisation itself, typed by its kind
+    (a GovernmentOrganization for councils, police, fire, NHS and the combined
+    authority; CollegeOrUniversity, NGO or Organization otherwise), as the main
+    entity of its profile page, with the case studies about its pilots."""
+    organisation = partner.organisation
+    page_url = partner.full_url or ""
+    data = {
+        "@context": SCHEMA_CONTEXT,
+        **organisation_json_ld(organisation),
+        "@id": f"{page_url}#organisation",
+        "mainEntityOfPage": page_url,
+    }
+    description = partner.summary or organisation.description
+    if description:
+        data["description"] = description
+    area = organisation.get_local_authority_area_display()
+    if area:
+        data["areaServed"] = {"@type": "AdministrativeArea", "name": area}
+    if case_studies:
+        data["subjectOf"] = [
+            {"@type": "Article", "headline": c.title, "url": c.full_url}
+            for c in case_studies
+        ]
+    return data
+
+
 def partner_page_context(*, partner: PartnerPage) -> dict:
     organisation = partner.organisation
     involving = Q(lead_organisation=organisation) | Q(
@@ -689,6 +722,9 @@ def partner_page_context(*, partner: PartnerPage) -> dict:
     )
     return {
         "organisation": organisation,
+        "structured_data": json_ld_script(
+            partner_json_ld(partner=partner, case_studies=case_studies)
+        ),
         "challenges": ChallengePage.objects.live()
         .public()
         .filter(holders=organisation)

@@ -18,7 +18,8 @@ from .selectors import case_studies_for_feed, lead_contact_for
 
 
 class CaseStudyFeed(Feed):
-    """RSS 2.0 feed of the newest case studies, at /case-studies/feed/."""
+    """RSS 2.0 feed of the newest case studies, at /case-studies/feed/. Links and GUIDs
+    are the pages' `full_url`s, from the Site record (kept at WAGTAILADMIN_BASE_URL)."""
 
     feed_type = feedgenerator.Rss201rev2Feed
     description = (
@@ -34,7 +35,10 @@ class CaseStudyFeed(Feed):
         return f"{self.index_page.title}: West Midlands Public Impact Lab"
 
     def link(self) -> str:
-        return self.index_page.url
+        return self.index_page.full_url
+
+    def feed_url(self) -> str:
+        return self.index_page.full_url + "feed/"
 
     def feed_copyright(self) -> str:
         return "Open Government Licence v3.0"
@@ -49,10 +53,10 @@ class CaseStudyFeed(Feed):
         return item.summary
 
     def item_link(self, item: CaseStudyPage) -> str:
-        return item.url
+        return item.full_url
 
     def item_guid(self, item: CaseStudyPage) -> str:
-        return item.full_url or item.url
+        return item.full_url
 
     item_guid_is_permalink = True
 

@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from defusedxml import ElementTree as ET
 from django.utils import timezone
+from wagtail.models import Site
 
 from home.structured_data import OGL_URL
 from tests.factories.challenges import ChallengePageFactory
@@ -70,7 +71,9 @@ class OpenChallengesFeedTests:
             "Damp and mould",
         ]
         damp = items[1]
-        assert damp.findtext("link") == f"http://testserver{older.url}"
+        # Absolute addresses come from the Site record, never the request's Host.
+        assert damp.findtext("link") == older.get_full_url()
+        assert damp.findtext("link").startswith(Site.objects.get().root_url + "/")
         assert damp.findtext("guid") == damp.findtext("link")
         assert sorted(c.text for c in damp.findall("category")) == [
             "Housing",
@@ -82,7 +85,7 @@ class OpenChallengesFeedTests:
         assert "Funding up to £50,000." in damp.findtext("description")
 
         channel = ET.fromstring(response.content).find("channel")
-        assert channel.findtext("link") == "http://testserver/challenges/?status=open"
+        assert channel.findtext("link") == f"{index_page.get_full_url()}?status=open"
         assert "Open Government Licence v3.0" in channel.findtext("copyright")
         assert channel.findtext("language") == "en-GB"
 

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k3$Vq9!tZ2p@Lw8rXc5^Ny7&Hb4*Md6(Fg1)Js0-Ae+Ru_pW3xYz7LmN",
     "DJANGO_ALLOWED_HOSTS": "impactlab.example",
+    "WAGTAILADMIN_BASE_URL": "https://impactlab.example",
     "DATABASE_URL": "sqlite:////tmp/lab-deploy-check.sqlite3",
     # Only named: nothing here connects to it.
     "CACHE_URL": "redis://127.0.0.1:6379/2",
@@ -27,6 +28,7 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("DATABASE_URL", None)
     clean.pop("CACHE_URL", None)
+    clean.pop("WAGTAILADMIN_BASE_URL", None)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -76,6 +78,13 @@ class ProductionSettingsTests:
         assert result.returncode != 0
         assert "ImproperlyConfigured" in result.stderr
         assert "CACHE_URL" in result.stderr
+
+    def test_missing_base_url_stops_with_its_name(self):
+        """Without it the Site record, and every absolute address, would be wrong."""
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "WAGTAILADMIN_BASE_URL"}
+        result = _manage("check", "--settings=lab_site.settings.production", env=env)
+        assert result.returncode != 0
+        assert "WAGTAILADMIN_BASE_URL" in result.stderr
 
     def test_a_cache_each_worker_keeps_to_itself_is_refused(self):
         """django-ratelimit's own check, installed so it runs, and not silenced here."""

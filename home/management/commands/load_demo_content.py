@@ -1,5 +1,6 @@
 import random
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -29,5 +30,5 @@ class Command(BaseCommand):
         for email, *_, role in DEMO_USERS:
             self.stdout.write(f"  {email:<32} {role}")
         self.stdout.write(
-            "Admin: http://127.0.0.1:8000/admin/   Site: http://127.0.0.1:8000/"
+            f"Admin: {settings.WAGTAILADMIN_BASE_URL}/admin/   Site: {settings.WAGTAILADMIN_BASE_URL}/"
         )
