@@ -1,4 +1,5 @@
 from django import forms, template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from home.status_tags import status_tags
@@ -142,30 +143,14 @@ def page_meta(context) -> dict:
 
 
 # GOV.UK Frontend's snippet, exactly as its documentation gives it.
-GOVUK_FRONTEND_SUPPORTED_JS = (
-    "document.body.className += ' js-enabled' + ('noModule' in "
-    "HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');"
-)
-
-
-@register.simple_tag(takes_context=True)
-def govuk_frontend_supported_script(context) -> str:
-    """The inline <script> that marks <body> before the first paint, with the
-    response's CSP nonce (django-csp adds it to the header once it is read here). A
-    page rendered without a request has no nonce: nothing, and lab.mjs adds the class."""
-    from csp.exceptions import CSPNonceError
+@register.simple_tag
+def govuk_frontend_supported_script() -> str:
+    """The inline <script> that marks <body> before the first paint; the CSP allows it
+    by its hash (settings.GOVUK_FRONTEND_SUPPORTED_JS_HASH)."""
     from django.utils.html import format_html
     from django.utils.safestring import mark_safe
 
-    nonce = getattr(context.get("request"), "csp_nonce", None)
-    if nonce is None:
-        return ""
-    try:
-        value = str(nonce)
-    except CSPNonceError:  # read after the header was written: it would be refused
-        return ""
     return format_html(
-        '<script nonce="{}">{}</script>',
-        value,
-        mark_safe(GOVUK_FRONTEND_SUPPORTED_JS),  # noqa: S308 (a constant, ours)
+        "<script>{}</script>",
+        mark_safe(settings.GOVUK_FRONTEND_SUPPORTED_JS),  # noqa: S308 (a constant, ours)
     )

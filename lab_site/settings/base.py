@@ -4,12 +4,13 @@ Every integration switches on when its environment variable is set; with none se
 needs nothing installed: SQLite, eager Celery, Wagtail's database search and console email.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONCE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -123,18 +124,23 @@ TEMPLATES = [
 
 # Security headers on every response. The public site gets a strict Content-Security-
 # Policy: no inline style, nothing from other origins, and one inline script, GOV.UK
-# Frontend's body-class snippet in base.html, allowed by the per-response nonce
-# (django-csp adds 'nonce-…' only to a response whose template used request.csp_nonce).
+# Frontend's body-class snippet at the top of base.html's <body>, allowed by its hash: a
+# hash, not a nonce, because a cached page would hand every visitor the same nonce.
 # The Wagtail admin (and its previews) gets its own policy, ADMIN_CONTENT_SECURITY_POLICY
 # below.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+GOVUK_FRONTEND_SUPPORTED_JS = (
+    "document.body.className += ' js-enabled' + ('noModule' in "
+    "HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');"
+)
+GOVUK_FRONTEND_SUPPORTED_JS_HASH = f"'sha256-{base64.b64encode(hashlib.sha256(GOVUK_FRONTEND_SUPPORTED_JS.encode()).digest()).decode()}'"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", NONCE],
+        "script-src": ["'self'", GOVUK_FRONTEND_SUPPORTED_JS_HASH],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

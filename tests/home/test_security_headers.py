@@ -1,3 +1,5 @@
+import base64
+import hashlib
 import re
 
 import pytest
@@ -87,9 +89,12 @@ class SecurityHeaderTests:
         login("lead@impactlab.example")
         response = client.get("/about/")
         policy = directives(response)
-        # 'self' and the nonce of base.html's one inline script, nothing else.
-        nonce = re.search(r'<script nonce="([^"]+)">', response.content.decode())[1]
-        assert policy["script-src"] == f"'self' 'nonce-{nonce}'"
+        # 'self' and the hash of base.html's one inline script, nothing else.
+        script = re.search(
+            r"<body[^>]*>\s*<script>([^<]+)</script>", response.content.decode()
+        )[1]
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert policy["script-src"] == f"'self' 'sha256-{digest}'"
         assert policy["frame-ancestors"] == "'none'"
 
 
