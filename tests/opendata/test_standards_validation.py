@@ -198,6 +198,30 @@ class DemoContentStandardsTests(StandardsChecks, TestCase):
         ids = {g["recipientOrganization"][0]["id"] for g in package["grants"]}
         self.assertIn("GB-LAE-SAW", ids)  # Sandwell's pilot
 
+    def test_the_xml_takes_the_download_filters(self):
+        running = Pilot.objects.filter(status=Pilot.Status.RUNNING).count()
+        response = self.client.get("/open-data/iati-activities.xml?status=running")
+        root = etree.fromstring(response.content)
+        self.assertEqual(len(root.findall("iati-activity")), running)
+        self.assertEqual(set(root.xpath("//activity-status/@code")), {"2"})
+        bad = self.client.get("/open-data/iati-activities.xml?status=nonsense")
+        self.assertEqual(bad.status_code, 400)
+        # The standard's file needs an activity: no match is a 404, not an empty file.
+        if Pilot.objects.filter(evidence_level=5).exists():
+            self.skipTest("the demo has a level-5 pilot; no empty filter to test")
+        none = self.client.get("/open-data/iati-activities.xml?evidence_level=5")
+        self.assertEqual(none.status_code, 404)
+
+    def test_the_guide_links_the_xml_and_the_json_says_what_it_is(self):
+        guide = self.client.get("/api/").content.decode()
+        self.assertIn('href="/open-data/iati-activities.xml"', guide)
+        results = self.client.get("/open-data/iati-results.json").json()
+        self.assertEqual(
+            results["iati-activities-xml"],
+            "http://testserver/open-data/iati-activities.xml",
+        )
+        self.assertIn("not an IATI Standard file", results["about"])
+
     def test_demo_durations_and_geo_codes(self):
         _, package = self.fetch()
         by_title = {g["title"]: g for g in package["grants"]}
