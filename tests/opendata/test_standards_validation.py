@@ -212,6 +212,38 @@ class DemoContentStandardsTests(StandardsChecks, TestCase):
         none = self.client.get("/open-data/iati-activities.xml?evidence_level=5")
         self.assertEqual(none.status_code, 404)
 
+    def test_a_pilot_of_a_year_or_less_has_a_budget(self):
+        """IATI budgets cover a year at most: only such a pilot gets one (this test's
+        change is rolled back after it)."""
+        pilot = Pilot.objects.filter(status=Pilot.Status.RUNNING).first()
+        pilot.planned_end_date = pilot.start_date + datetime.timedelta(days=180)
+        pilot.save()
+        content, _ = self.fetch()
+        self.assertEqual(iati_errors(content), [])
+        root = etree.fromstring(content)
+        budgets = root.xpath("//iati-activity/budget")
+        self.assertEqual(len(budgets), 1)
+        activity = budgets[0].getparent()
+        identifier = activity.findtext("iati-identifier")
+        self.assertEqual(identifier, f"GB-LAE-WMCA-pilot-{pilot.pk}")
+        budget = budgets[0]
+        self.assertEqual(
+            (
+                budget.get("type"),
+                budget.find("period-start").get("iso-date"),
+                budget.find("period-end").get("iso-date"),
+                Decimal(budget.findtext("value")),
+            ),
+            (
+                "1",
+                pilot.start_date.isoformat(),
+                pilot.planned_end_date.isoformat(),
+                pilot.approved_budget,
+            ),
+        )
+        commitment = activity.xpath("transaction[transaction-type/@code='2']/value")
+        self.assertEqual(Decimal(commitment[0].text), pilot.approved_budget)
+
     def test_the_guide_links_the_xml_and_the_json_says_what_it_is(self):
         guide = self.client.get("/api/").content.decode()
         self.assertIn('href="/open-data/iati-activities.xml"', guide)
