@@ -4,7 +4,10 @@
 `360G-<prefix>-<local id>` where the prefix is `settings.OPENDATA_360G_PREFIX`
 (`360G-wmpil-pilot-<pilot id>` and `360G-wmpil-challenge-<page id>-<organisation id>`).
 Recipient organisations use their org-id.guide identifier when known, then
-`GB-COH-<Companies House number>`, and otherwise `360G-<prefix>-org-<slug>`.
+`GB-COH-<Companies House number>`, and otherwise `360G-<prefix>-org-<slug>`. The funder
+is `settings.OPENDATA_FUNDER_ORG_ID` (the combined authority's GB-LAE id). Durations are
+months between the planned dates (24 for 2024-01-01 to 2026-01-01), as numbers; the
+beneficiary location's geoCodeType is from 360Giving's codelist (MD, UA, NMD, CTY, RGN/GOR).
 
 - A **pilot** grant: the approved budget of a published pilot, to its lead organisation.
   Award date: the proposal's decision date, else the pilot's start date, else the day
@@ -13,12 +16,13 @@ Recipient organisations use their org-id.guide identifier when known, then
   records one funding amount for all its winners, so each winner's amount is that sum
   divided equally (the description says so).
 
-IATI (https://iatistandard.org/en/iati-standard/203/activity-standard/): one activity per
-published pilot, one outcome result per metric with one indicator: measure 1 (unit) or
+IATI-style results JSON (the IATI 2.03 activity XML is opendata.iati): one activity per
+published pilot, identified as in the XML (`<reporting org-id>-pilot-<pilot id>`), one outcome result per metric with one indicator: measure 1 (unit) or
 2 (percentage, when the unit is "%"), ascending, baseline {iso-date, year, value}, and a
 period per measurement with the straight-line target for the period's end and the actual.
 """
 
+import calendar
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -29,15 +33,44 @@ from pilots.models import Pilot
 from . import selectors
 from .records import decimal_text, money_text
 
-# ONS local authority district codes of the metropolitan boroughs (others left blank).
-ONS_LAD_CODES = {
-    LocalAuthorityArea.BIRMINGHAM: "E08000025",
-    LocalAuthorityArea.COVENTRY: "E08000026",
-    LocalAuthorityArea.DUDLEY: "E08000027",
-    LocalAuthorityArea.SANDWELL: "E08000028",
-    LocalAuthorityArea.SOLIHULL: "E08000029",
-    LocalAuthorityArea.WALSALL: "E08000030",
-    LocalAuthorityArea.WOLVERHAMPTON: "E08000031",
+# ONS (GSS) codes of the region's areas, with the type of each code in 360Giving's
+# geoCodeType codelist: MD metropolitan district (E08), UA unitary authority (E06), NMD
+# non-metropolitan district (E07), CTY county (E10), RGN/GOR region (E12: the West Midlands
+# region, which all the areas below make up).
+A = LocalAuthorityArea
+ONS_AREA_CODES = {
+    A.BIRMINGHAM: ("E08000025", "MD"),
+    A.COVENTRY: ("E08000026", "MD"),
+    A.DUDLEY: ("E08000027", "MD"),
+    A.SANDWELL: ("E08000028", "MD"),
+    A.SOLIHULL: ("E08000029", "MD"),
+    A.WALSALL: ("E08000030", "MD"),
+    A.WOLVERHAMPTON: ("E08000031", "MD"),
+    A.HEREFORDSHIRE: ("E06000019", "UA"),
+    A.TELFORD_WREKIN: ("E06000020", "UA"),
+    A.STOKE_ON_TRENT: ("E06000021", "UA"),
+    A.SHROPSHIRE: ("E06000051", "UA"),
+    A.CANNOCK_CHASE: ("E07000192", "NMD"),
+    A.NEWCASTLE_UNDER_LYME: ("E07000195", "NMD"),
+    A.SOUTH_STAFFORDSHIRE: ("E07000196", "NMD"),
+    A.STAFFORD: ("E07000197", "NMD"),
+    A.STAFFORDSHIRE_MOORLANDS: ("E07000198", "NMD"),
+    A.TAMWORTH: ("E07000199", "NMD"),
+    A.NORTH_WARWICKSHIRE: ("E07000218", "NMD"),
+    A.NUNEATON_BEDWORTH: ("E07000219", "NMD"),
+    A.RUGBY: ("E07000220", "NMD"),
+    A.STRATFORD_ON_AVON: ("E07000221", "NMD"),
+    A.WARWICK: ("E07000222", "NMD"),
+    A.BROMSGROVE: ("E07000234", "NMD"),
+    A.MALVERN_HILLS: ("E07000235", "NMD"),
+    A.REDDITCH: ("E07000236", "NMD"),
+    A.WORCESTER: ("E07000237", "NMD"),
+    A.WYCHAVON: ("E07000238", "NMD"),
+    A.WYRE_FOREST: ("E07000239", "NMD"),
+    A.STAFFORDSHIRE: ("E10000028", "CTY"),
+    A.WARWICKSHIRE: ("E10000031", "CTY"),
+    A.WORCESTERSHIRE: ("E10000034", "CTY"),
+    A.REGION_WIDE: ("E12000005", "RGN/GOR"),
 }
 
 # 360Giving spreadsheet column titles: "<parent title>:<child title>", as the schema's
@@ -59,6 +92,7 @@ GRANT_CSV_COLUMNS = [
     "Funding Org:Name",
     "Grant Programme:Title",
     "Beneficiary Location:Name",
+    "Beneficiary Location:Country Code",
     "Beneficiary Location:Geographic Code",
     "Beneficiary Location:Geographic Code Type",
     "From an open call?",
@@ -78,12 +112,18 @@ def funder() -> dict:
     }
 
 
-def org_identifier(org: Organisation) -> str:
+def org_id(org: Organisation) -> str:
+    """The organisation's org-id.guide identifier, or "" when it has none."""
     if org.org_id:
         return org.org_id
     if org.companies_house_number:
         return f"GB-COH-{org.companies_house_number}"
-    return f"{prefix()}-org-{org.slug}"
+    return ""
+
+
+def org_identifier(org: Organisation) -> str:
+    """Its org-id, else a 360Giving identifier under our prefix (360Giving only)."""
+    return org_id(org) or f"{prefix()}-org-{org.slug}"
 
 
 def _recipient(org: Organisation) -> dict:
@@ -101,15 +141,32 @@ def _beneficiary(org: Organisation) -> list[dict]:
     if not org.local_authority_area:
         return []
     area = LocalAuthorityArea(org.local_authority_area)
-    location = {"name": area.label}
-    if area in ONS_LAD_CODES:
-        location.update(geoCode=ONS_LAD_CODES[area], geoCodeType="LAD")
+    location = {"name": area.label, "countryCode": "GB"}
+    if area in ONS_AREA_CODES:
+        code, code_type = ONS_AREA_CODES[area]
+        location.update(geoCode=code, geoCodeType=code_type)
     return [location]
 
 
-def _months(start, end) -> int:
+def months_between(start, end) -> int | float:
+    """Whole months from start to end (not counting the end month twice: 2024-01-01 to
+    2026-01-01 is 24), plus the part month as a fraction to one decimal place."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    return max(1, months + (1 if end.day >= start.day else 0))
+    if end.day < start.day:
+        months -= 1
+    anchor = _add_months(start, months)
+    if anchor >= end:
+        return max(0, months)
+    following = _add_months(start, months + 1)
+    total = months + round((end - anchor).days / (following - anchor).days, 1)
+    return int(total) if total == int(total) else total
+
+
+def _add_months(day, months: int):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 def pilot_grant(pilot: Pilot, *, data_source: str) -> dict:
@@ -143,7 +200,7 @@ def pilot_grant(pilot: Pilot, *, data_source: str) -> dict:
             {
                 "startDate": pilot.start_date.isoformat(),
                 "endDate": pilot.planned_end_date.isoformat(),
-                "duration": str(_months(pilot.start_date, pilot.planned_end_date)),
+                "duration": months_between(pilot.start_date, pilot.planned_end_date),
             }
         ]
     return grant
@@ -225,6 +282,7 @@ def grant_csv_row(grant: dict) -> dict:
         "Funding Org:Name": funding["name"],
         "Grant Programme:Title": grant["grantProgramme"][0]["title"],
         "Beneficiary Location:Name": beneficiary.get("name", ""),
+        "Beneficiary Location:Country Code": beneficiary.get("countryCode", ""),
         "Beneficiary Location:Geographic Code": beneficiary.get("geoCode", ""),
         "Beneficiary Location:Geographic Code Type": beneficiary.get("geoCodeType", ""),
         "From an open call?": grant["fromOpenCall"],
@@ -233,28 +291,47 @@ def grant_csv_row(grant: dict) -> dict:
     }
 
 
+def iati_reporting_org() -> dict:
+    return {
+        "ref": settings.IATI_REPORTING_ORG_REF,
+        "type": settings.IATI_REPORTING_ORG_TYPE,
+        "name": settings.OPENDATA_FUNDER_NAME,
+    }
+
+
+def iati_activity_identifier(pilot_id: int) -> str:
+    """`<reporting organisation's org-id>-pilot-<pilot id>`."""
+    return f"{settings.IATI_REPORTING_ORG_REF}-pilot-{pilot_id}"
+
+
 def iati_results(*, filters: selectors.PilotFilters) -> list[dict]:
-    """One IATI-style activity per published pilot with its results."""
+    """One IATI-style activity per published pilot with its results (the same
+    identifiers and results as the IATI 2.03 XML, opendata.iati)."""
     pilots = {p.pk: p for p in selectors.pilots_published(filters=filters)}
     metrics = selectors.metrics_published(filters=filters)
     by_pilot: dict[int, list] = {pk: [] for pk in pilots}
     for metric in metrics:
         if metric.pilot_id in by_pilot:
             by_pilot[metric.pilot_id].append(metric)
+    reporter = iati_reporting_org()
     activities = []
     for pk, pilot in pilots.items():
         activities.append(
             {
-                "iati-identifier": f"{prefix()}-pilot-{pk}",
+                "iati-identifier": iati_activity_identifier(pk),
                 "title": pilot.title,
-                "reporting-org": {"ref": funder()["id"], "narrative": funder()["name"]},
-                "result": [_iati_result(m) for m in by_pilot[pk]],
+                "reporting-org": {
+                    "ref": reporter["ref"],
+                    "type": reporter["type"],
+                    "narrative": reporter["name"],
+                },
+                "result": [iati_result(m) for m in by_pilot[pk]],
             }
         )
     return activities
 
 
-def _iati_result(metric) -> dict:
+def iati_result(metric) -> dict:
     periods = []
     for m in metric.measurements.all():
         end = selectors.period_end(start=m.period, frequency=metric.frequency)

@@ -38,6 +38,11 @@ urlpatterns = [
         views.iati_results_json,
         name="opendata_iati_json",
     ),
+    path(
+        "open-data/iati-activities.xml",
+        views.iati_activities_xml,
+        name="opendata_iati_xml",
+    ),
     path("api/v1/", _api_urls()),
     path("api/v2/", api_router.urls),
 ]

@@ -1,4 +1,4 @@
-"""Downloads (CSV, 360Giving, IATI-style results) and the human guide at /api/.
+"""Downloads (CSV, 360Giving, IATI 2.03 XML, IATI-style results JSON) and the guide at /api/.
 
 Every download takes the same filters as the API (`theme`, `area`, `status`,
 `evidence_level`); an invalid filter is a 400 with a plain message, never a 500.
@@ -10,13 +10,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from home.csv import csv_response
 from home.models import LocalAuthorityArea
-from pilots.models import Pilot
+from pilots.models import THEMES, Pilot
 
-from . import records, selectors, standards
+from . import iati, records, selectors, standards
 from .http import LICENCE, LICENCE_URL, open_data_response, rate_limit_text
 from .records import area_label
 
@@ -256,8 +257,11 @@ def grants_360_csv(request, filters):
 
 @_download
 def iati_results_json(request, filters):
+    # IATI-style, not an IATI file: the standard's own format is the XML below.
     body = {
-        "version": "2.03",
+        "about": "Pilot results in the IATI results model, as JSON. This is not an "
+        "IATI Standard file: the IATI 2.03 activities are at iati-activities-xml.",
+        "iati-activities-xml": request.build_absolute_uri(reverse("opendata_iati_xml")),
         "licence": LICENCE,
         "iati-activities": standards.iati_results(filters=filters),
     }
@@ -265,6 +269,21 @@ def iati_results_json(request, filters):
         json.dumps(body, indent=2, cls=DjangoJSONEncoder),
         content_type="application/json",
     )
+
+
+@_download
+def iati_activities_xml(request, filters):
+    body = iati.activities_xml(
+        filters=filters,
+        guide_url=request.build_absolute_uri(reverse("opendata_guide")),
+    )
+    if body is None:
+        return HttpResponse(
+            "No published pilot matches these filters.",
+            status=404,
+            content_type="text/plain",
+        )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 @require_safe
@@ -333,5 +352,8 @@ def guide(request):
         "areas": [(v, area_label(v)) for v in LocalAuthorityArea.values],
         "statuses": [s for s in Pilot.Status.choices if s[0] != "setting-up"],
         "prefix": standards.prefix(),
+        "funder": standards.funder(),
+        "iati_reporting_org": standards.iati_reporting_org(),
+        "themes": [(slugify(theme), theme) for theme in THEMES],
     }
     return render(request, "opendata/guide.html", context)

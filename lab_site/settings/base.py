@@ -462,12 +462,17 @@ MEASUREMENT_EVALUATION_WINDOW_MONTHS = env.int(
 OPENDATA_RATE_LIMIT = env("OPENDATA_RATE_LIMIT", default="120/m")
 # 360Giving identifiers are 360G-<prefix>-…; register the prefix with 360Giving.
 OPENDATA_360G_PREFIX = env("OPENDATA_360G_PREFIX", default="wmpil")
-# The funder in 360Giving data; without an org-id.guide identifier, 360G-<prefix>-org-lab.
-OPENDATA_FUNDER_ORG_ID = env("OPENDATA_FUNDER_ORG_ID", default="")
+# The funder in 360Giving data: the combined authority's org-id.guide identifier (the
+# one the site's JSON-LD gives it); set it empty and grants fall back to 360G-<prefix>-org-lab.
+OPENDATA_FUNDER_ORG_ID = env("OPENDATA_FUNDER_ORG_ID", default="GB-LAE-WMCA")
 OPENDATA_FUNDER_NAME = env(
     "OPENDATA_FUNDER_NAME",
     default="West Midlands Combined Authority: Public Impact Lab",
 )
+# The IATI reporting organisation: its org-id.guide identifier starts every activity's
+# iati-identifier; its type is from IATI's OrganisationType codelist (11 Local Government).
+IATI_REPORTING_ORG_REF = env("IATI_REPORTING_ORG_REF", default="GB-LAE-WMCA")
+IATI_REPORTING_ORG_TYPE = env("IATI_REPORTING_ORG_TYPE", default="11")
 
 
 # Security ------------------------------------------------------------------

@@ -22,6 +22,7 @@ PATHS = [
     "/open-data/pilots.csv",
     "/open-data/360giving.json",
     "/open-data/iati-results.json",
+    "/open-data/iati-activities.xml",
     "/api/",
 ]
 

@@ -256,6 +256,7 @@ DOWNLOADS = [
     "/open-data/360giving.json",
     "/open-data/360giving.csv",
     "/open-data/iati-results.json",
+    "/open-data/iati-activities.xml",
 ]
 CSV_MODELS = {
     "/open-data/pilots.csv": Pilot,

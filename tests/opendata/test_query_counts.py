@@ -40,6 +40,7 @@ LISTS = {
     "/open-data/360giving.json": 9,
     "/open-data/360giving.csv": 9,
     "/open-data/iati-results.json": 7,
+    "/open-data/iati-activities.xml": 7,
 }
 
 

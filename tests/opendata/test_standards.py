@@ -146,7 +146,12 @@ class ThreeSixtyGivingTests:
         assert pilot["awardDate"] == "2024-12-01"  # the proposal's decision date
         assert pilot["recipientOrganization"][0]["id"] == "GB-LAE-SAWT"
         assert pilot["beneficiaryLocation"] == [
-            {"name": "Sandwell", "geoCode": "E08000028", "geoCodeType": "LAD"}
+            {
+                "name": "Sandwell",
+                "countryCode": "GB",
+                "geoCode": "E08000028",
+                "geoCodeType": "MD",
+            }
         ]
         award = by_id[
             f"360G-wmpil-challenge-{world['awarded'].pk}-{world['winner'].pk}"
