@@ -7,9 +7,13 @@
 - An id in the path beyond a 64-bit signed integer is answered 404: no row can have
   it, and SQLite raises OverflowError on binding it (Django's own range check skips
   the page_ptr keys of Wagtail page types).
+
+Under `settings.JSON_URL_PREFIXES` (the APIs) the 400 is JSON, `{"detail": "..."}`, the
+shape of the APIs' own errors, so a client reads every refusal the same way.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
@@ -34,6 +38,10 @@ class RequestGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _holds_nul(request):
+            if request.path_info.startswith(tuple(settings.JSON_URL_PREFIXES)):
+                return JsonResponse(
+                    {"detail": "The address or a value holds a NUL byte."}, status=400
+                )
             return render(request, "400.html", status=400)
         return self.get_response(request)
 

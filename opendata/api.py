@@ -3,15 +3,23 @@
 Every operation is wrapped by `opendata.http.open_data_response` (rate limit, licence
 link, ETag and Cache-Control). Records come from `opendata.records`, which is the one
 place that decides which fields are published.
+
+Every answer an operation can give is in the OpenAPI document (checked by schemathesis,
+tests/opendata/test_openapi.py): 200, 400 (a NUL byte, refused by
+`home.request_guard` before any view), 404 (no such record), 422 (a parameter fails
+validation: ninja's list of pydantic errors) and 429 (over the rate limit, with
+`Retry-After`). An explorer (Swagger UI, served from this site) is at /api/v1/docs.
 """
 
 import datetime
 import math
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import Field, NinjaAPI, Path, Query, Schema, Status
+from ninja.openapi.docs import Swagger
 
 from home.models import LocalAuthorityArea, Organisation
 from pilots.models import Pilot
@@ -26,12 +34,54 @@ API_DESCRIPTION = (
     "v3.0. A guide with examples: /api/."
 )
 
-api = NinjaAPI(
+
+def _without_null(schema: dict) -> dict:
+    """A query parameter's schema without its `null` branch: absent is how a query
+    string says None, and the text "null" is not a valid value."""
+    branches = schema.get("anyOf")
+    if not branches or {"type": "null"} not in branches:
+        return schema
+    rest = [b for b in branches if b != {"type": "null"}]
+    outer = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**outer, **rest[0]} if len(rest) == 1 else {**outer, "anyOf": rest}
+
+
+class Explorer(Swagger):
+    """Swagger UI at /api/v1/docs, in the site's layout, from ninja's own static files:
+    no CDN, and nothing inline, so the site's Content-Security-Policy holds."""
+
+    template = "opendata/api_explorer.html"
+
+    def render_page(self, request: HttpRequest, api, **kwargs) -> HttpResponse:
+        swagger_settings = {
+            **self.settings,
+            "url": self.get_openapi_url(api, kwargs),
+            # No badge fetched from validator.swagger.io (another origin).
+            "validatorUrl": None,
+            "tryItOutEnabled": True,
+        }
+        context = {"api": api, "swagger_settings": swagger_settings}
+        return render(request, self.template, context)
+
+
+class OpenDataAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "query":
+                        parameter["schema"] = _without_null(parameter["schema"])
+        return schema
+
+
+api = OpenDataAPI(
     title="West Midlands Public Impact Lab open data",
     version="1.0.0",
     description=API_DESCRIPTION,
     urls_namespace="opendata-api",
-    docs_url=None,
+    docs=Explorer(),
+    docs_url="/docs",
 )
 api.add_decorator(open_data_response, mode="view")
 
@@ -46,6 +96,21 @@ class Licence(Schema):
 
 class Error(Schema):
     detail: str
+
+
+class ValidationErrorItem(Schema):
+    type: str = Field(description="The kind of error, e.g. int_parsing or enum")
+    loc: list[str | int] = Field(
+        description='Where: the parameter\'s source and name, e.g. ["query", "page"]'
+    )
+    msg: str = Field(description="What is wrong, in words")
+    ctx: dict[str, Any] | None = Field(
+        None, description='The constraint broken, e.g. {"le": 100}'
+    )
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ValidationErrorItem]
 
 
 class OrganisationRef(Schema):
@@ -176,6 +241,7 @@ class PageParams(Schema):
 
 PublishedStatus = [s for s in Pilot.Status if s != Pilot.Status.SETTING_UP]
 NO_NUL = r"^[^\x00]*$"
+SLUG = r"^[-a-zA-Z0-9_]+$"
 
 
 class PilotFilterParams(Schema):
@@ -232,8 +298,27 @@ def paginate(request: HttpRequest, queryset, params: PageParams, to_records) -> 
     }
 
 
-LIST_RESPONSES = {429: Error}
-DETAIL_RESPONSES = {404: Error, 429: Error}
+LIST_RESPONSES = {400: Error, 422: ValidationErrorOut, 429: Error}
+DETAIL_RESPONSES = {**LIST_RESPONSES, 404: Error}
+# Merged into every operation's OpenAPI entry (ninja has no place for headers).
+RESPONSE_DOCS = {
+    "responses": {
+        400: {"description": "A NUL byte in the address or the query string"},
+        422: {
+            "description": "A parameter is invalid: each error names it in `loc`",
+        },
+        429: {
+            "description": "Over the rate limit for this client (IP address)",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before the next request",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+        },
+    }
+}
 
 
 @api.get(
@@ -241,6 +326,7 @@ DETAIL_RESPONSES = {404: Error, 429: Error}
     response={200: Page[PilotOut], **LIST_RESPONSES},
     summary="Published pilots",
     tags=["pilots"],
+    openapi_extra=RESPONSE_DOCS,
 )
 def pilot_list(
     request,
@@ -258,6 +344,7 @@ def pilot_list(
     response={200: PilotDetailOut, **DETAIL_RESPONSES},
     summary="One published pilot with its metrics",
     tags=["pilots"],
+    openapi_extra=RESPONSE_DOCS,
 )
 def pilot_detail(request, pilot_id: int):
     pilot = selectors.pilot_published(pk=pilot_id) if abs(pilot_id) < 2**62 else None
@@ -281,6 +368,7 @@ def pilot_detail(request, pilot_id: int):
     response={200: Page[MetricOut], **LIST_RESPONSES},
     summary="Metrics of published pilots, with derived values and measurements",
     tags=["pilots"],
+    openapi_extra=RESPONSE_DOCS,
 )
 def metric_list(
     request,
@@ -304,6 +392,7 @@ def metric_list(
     response={200: Page[MeasurementRowOut], **LIST_RESPONSES},
     summary="Measurements of published pilots' metrics, one row per period",
     tags=["pilots"],
+    openapi_extra=RESPONSE_DOCS,
 )
 def measurement_list(
     request,
@@ -325,6 +414,7 @@ def measurement_list(
     response={200: Page[OrganisationOut], **LIST_RESPONSES},
     summary="Organisations in published pilots and challenges",
     tags=["organisations"],
+    openapi_extra=RESPONSE_DOCS,
 )
 def organisation_list(
     request,
@@ -348,8 +438,11 @@ def organisation_list(
     response={200: OrganisationDetailOut, **DETAIL_RESPONSES},
     summary="One published organisation",
     tags=["organisations"],
+    openapi_extra=RESPONSE_DOCS,
 )
-def organisation_detail(request, slug: str):
+def organisation_detail(
+    request, slug: str = Path(..., min_length=1, max_length=200, pattern=SLUG)
+):
     org = (
         selectors.organisations_published()
         .filter(slug=slug.replace("\x00", ""))
@@ -365,6 +458,7 @@ def organisation_detail(request, slug: str):
     response={200: Page[ContactOut], **LIST_RESPONSES},
     summary="Public contacts: name, job title and organisation only",
     tags=["organisations"],
+    openapi_extra=RESPONSE_DOCS,
 )
 def contact_list(request, paging: Query[PageParams]):
     return paginate(

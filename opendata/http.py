@@ -5,7 +5,7 @@
 
 - per client (IP address, `home.access.client_ip`) rate limit from
   `settings.OPENDATA_RATE_LIMIT` (django-ratelimit, the default cache); over it: 429 with a
-  JSON error and `Retry-After`;
+  JSON error and `Retry-After`: the seconds until the client's window resets;
 - `Link: <OGL v3.0>; rel="license"` on every response;
 - on a 200 to GET/HEAD: `Cache-Control: public, max-age=300` and a strong ETag of the body;
   a matching `If-None-Match` gets 304 Not Modified (Django's `get_conditional_response`).
@@ -17,7 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from home.access import client_ip
 
@@ -49,15 +49,17 @@ def client_key(group: str, request: HttpRequest) -> str:
     return client_ip(request) or "no-address"
 
 
-def too_many_requests() -> JsonResponse:
+def too_many_requests(retry_after: int = 60) -> JsonResponse:
+    """The 429 answer; `retry_after`: seconds until the client may ask again."""
+    wait = f"{retry_after} second{'' if retry_after == 1 else 's'}"
     response = JsonResponse(
         {
             "detail": f"Too many requests: the limit is {rate_limit_text()} per client. "
-            "Wait a minute and try again.",
+            f"Wait {wait} and try again.",
         },
         status=429,
     )
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -92,14 +94,17 @@ def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 def open_data_response(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if is_ratelimited(
+        usage = get_usage(
             request,
             group=RATE_LIMIT_GROUP,
             key=client_key,
             rate=rate_limit(),
             increment=True,
-        ):
-            return finish(request, too_many_requests())
+        )
+        if usage is not None and usage["should_limit"]:
+            # time_left is -1 for a zero limit, whose window never lets anyone in.
+            retry_after = usage["time_left"] if usage["time_left"] > 0 else 60
+            return finish(request, too_many_requests(retry_after))
         return finish(request, view(request, *args, **kwargs))
 
     return wrapped

@@ -14,6 +14,9 @@ def _api_urls():
         # The OpenAPI document is not an operation, so add_decorator misses it.
         if pattern.name == "openapi-json":
             pattern.callback = open_data_response(pattern.callback)
+        # /api/v1/ itself (ninja's "api-root", otherwise a 404): the guide.
+        if pattern.name == "api-root":
+            pattern.callback = views.api_root
     return patterns, app_name, namespace
 
 
@@ -44,5 +47,8 @@ urlpatterns = [
         name="opendata_iati_xml",
     ),
     path("api/v1/", _api_urls()),
+    # The index of downloads; under /api/v1/, a JSON 404 for what is not an operation.
+    path("open-data/", views.downloads, name="opendata_downloads"),
+    path("api/v1/<path:rest>", views.api_not_found),
     path("api/v2/", api_router.urls),
 ]

@@ -1,4 +1,5 @@
-"""Downloads (CSV, 360Giving, IATI 2.03 XML, IATI-style results JSON) and the guide at /api/.
+"""Downloads (CSV, 360Giving, IATI 2.03 XML, IATI-style results JSON), their index at
+/open-data/ and the human guide at /api/ (also the answer to /api/v1/ itself).
 
 Every download takes the same filters as the API (`theme`, `area`, `status`,
 `evidence_level`); an invalid filter is a 400 with a plain message, never a 500.
@@ -8,9 +9,10 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from home.csv import csv_response
@@ -286,6 +288,101 @@ def iati_activities_xml(request, filters):
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
+# Every file under /open-data/, in the order the guide and the index list them:
+# (URL name, title, format, what it holds). tests/opendata/test_downloads_page.py checks
+# that every open-data/ route is here.
+DOWNLOADS = [
+    (
+        "opendata_pilots_csv",
+        "Pilots",
+        "CSV",
+        "Published pilots: status, themes, lead and partner organisations, dates, "
+        "budget and spend, evidence level and end decision",
+    ),
+    (
+        "opendata_metrics_csv",
+        "Metrics with derived values",
+        "CSV",
+        "Each pilot's metrics: baseline, target, latest value, change, progress "
+        "and whether it is on track",
+    ),
+    (
+        "opendata_measurements_csv",
+        "Measurements",
+        "CSV",
+        "One row per metric per period measured",
+    ),
+    (
+        "opendata_challenges_csv",
+        "Challenges, with their winners once announced",
+        "CSV",
+        "Published Urban Challenges: funding, dates, holders and winners",
+    ),
+    (
+        "opendata_grants_json",
+        "Funding awarded, 360Giving",
+        "JSON",
+        "Pilot budgets and challenge prizes as grants, in the 360Giving Data Standard",
+    ),
+    (
+        "opendata_grants_csv",
+        "Funding awarded, 360Giving",
+        "CSV",
+        "The same grants as a 360Giving spreadsheet",
+    ),
+    (
+        "opendata_iati_xml",
+        "Pilot activities and results, IATI Standard 2.03",
+        "XML",
+        "One IATI activity per pilot: organisations, dates, budget, transactions and "
+        "results with indicators, baselines, targets and periods",
+    ),
+    (
+        "opendata_iati_json",
+        "Pilot results in the IATI results model",
+        "JSON",
+        "Each pilot's metrics as results with indicators, baselines and periods "
+        "(not an IATI file: the XML is)",
+    ),
+]
+
+
+def download_list() -> list[dict]:
+    return [
+        {
+            "url": reverse(name),
+            "title": title,
+            "format": file_format,
+            "description": description,
+        }
+        for name, title, file_format, description in DOWNLOADS
+    ]
+
+
+@require_safe
+@open_data_response
+def downloads(request):
+    """/open-data/: every file, what it holds, and how to filter it."""
+    context = {
+        "downloads": download_list(),
+        "licence": LICENCE,
+        "areas": [(v, area_label(v)) for v in LocalAuthorityArea.values],
+    }
+    return render(request, "opendata/downloads.html", context)
+
+
+def api_root(request, **kwargs):
+    """/api/v1/ itself: the guide explains the API (its operations are under it)."""
+    return redirect("opendata_guide")
+
+
+@csrf_exempt
+@open_data_response
+def api_not_found(request, rest):
+    """Any other path under /api/v1/: a JSON 404, like the API's own."""
+    return JsonResponse({"detail": "No API operation has this address."}, status=404)
+
+
 @require_safe
 @open_data_response
 def guide(request):
@@ -355,5 +452,6 @@ def guide(request):
         "funder": standards.funder(),
         "iati_reporting_org": standards.iati_reporting_org(),
         "themes": [(slugify(theme), theme) for theme in THEMES],
+        "downloads": download_list(),
     }
     return render(request, "opendata/guide.html", context)

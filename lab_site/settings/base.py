@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     # Rate limits; installed for its system checks, which refuse a cache not shared by
     # every worker (the settings for development and tests explain why they allow one).
     "django_ratelimit",
+    # django-ninja (the open-data API): its self-hosted Swagger UI files for /api/v1/docs.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,9 @@ PERMISSIONS_POLICY = {
 # Answers under these paths are `Cache-Control: private, no-store` even to visitors who
 # are not signed in (as is every answer to a signed-in person): home/http_security.py.
 PRIVATE_URL_PREFIXES = ["/admin/", "/account/"]
+# Under these paths the request guard's refusals (home/request_guard.py) are JSON, as
+# the APIs' own errors are: {"detail": "..."}.
+JSON_URL_PREFIXES = ["/api/v1/", "/api/v2/"]
 
 # Database: a SQLite file in the project folder unless DATABASE_URL names another.
 DATABASES = {

@@ -80,8 +80,19 @@ class RateLimitTests:
         assert response.status_code == 429
         assert response["Content-Type"] == "application/json"
         assert "3 requests a minute" in response.json()["detail"]
-        assert response["Retry-After"] == "60"
+        # The seconds until this client's one-minute window ends, and the text agrees.
+        retry_after = int(response["Retry-After"])
+        assert 1 <= retry_after <= 60
+        assert f"Wait {retry_after} second" in response.json()["detail"]
         assert client.get("/open-data/pilots.csv").status_code == 429
+
+    def test_retry_after_is_the_rest_of_the_window(self, client, settings, world):
+        settings.OPENDATA_RATE_LIMIT = "1/h"
+        cache.clear()
+        assert client.get("/api/v1/pilots").status_code == 200
+        response = client.get("/api/v1/pilots")
+        assert response.status_code == 429
+        assert 1 <= int(response["Retry-After"]) <= 3600
 
     def test_the_limit_is_per_client(self, client, settings, world):
         settings.OPENDATA_RATE_LIMIT = "2/m"
