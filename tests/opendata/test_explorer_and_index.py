@@ -78,7 +78,12 @@ class ExplorerTests:
         directives = dict(
             (part.split()[0], part.split()[1:]) for part in policy.split("; ")
         )
-        assert directives["script-src"] == ["'self'"]
+        # The site's own policy: this site's files and, by its hash, the one inline
+        # script every page starts its body with (GOV.UK Frontend's body class).
+        assert directives["script-src"] == [
+            "'self'",
+            settings.GOVUK_FRONTEND_SUPPORTED_JS_HASH,
+        ]
         assert directives["style-src"] == ["'self'"]
         assets = assets_of(response)
         assert any(src.endswith("swagger-ui-bundle.js") for src in assets.scripts)
@@ -87,8 +92,8 @@ class ExplorerTests:
             assert url.startswith("/") and not url.startswith("//"), url
             # A file of this site's static files (ninja's own, an installed app).
             assert finders.find(url.removeprefix(settings.STATIC_URL)), url
-        # Nothing inline but the settings, which are data (application/json).
-        assert assets.inline == [("script", "application/json")]
+        # Nothing inline but that snippet and the settings, which are data (JSON).
+        assert assets.inline == [("script", ""), ("script", "application/json")]
         assert "swagger-ui" in response.content.decode()
 
     def test_explorer_reads_this_sites_openapi_document(self, client, world):
