@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from home.csv import csv_response
 from home.models import LocalAuthorityArea
+from home.selectors import site_root_url
 from pilots.models import THEMES, Pilot
 
 from . import iati, records, selectors, standards
@@ -210,7 +211,7 @@ def challenges_csv(request):
             {
                 "id": challenge.pk,
                 "title": challenge.title,
-                "url": request.build_absolute_uri(challenge.url or "/"),
+                "url": challenge.get_full_url(request),
                 "summary": challenge.summary,
                 "status": challenge.status,
                 "themes": "; ".join(
@@ -237,7 +238,7 @@ def _grants(request, filters):
     unfiltered = filters == selectors.PilotFilters()
     return standards.grants(
         filters=filters,
-        data_source=request.build_absolute_uri(reverse("opendata_guide")),
+        data_source=site_root_url(request) + reverse("opendata_guide"),
         include_challenges=unfiltered,
     )
 
@@ -263,7 +264,7 @@ def iati_results_json(request, filters):
     body = {
         "about": "Pilot results in the IATI results model, as JSON. This is not an "
         "IATI Standard file: the IATI 2.03 activities are at iati-activities-xml.",
-        "iati-activities-xml": request.build_absolute_uri(reverse("opendata_iati_xml")),
+        "iati-activities-xml": site_root_url(request) + reverse("opendata_iati_xml"),
         "licence": LICENCE,
         "iati-activities": standards.iati_results(filters=filters),
     }
@@ -277,7 +278,7 @@ def iati_results_json(request, filters):
 def iati_activities_xml(request, filters):
     body = iati.activities_xml(
         filters=filters,
-        guide_url=request.build_absolute_uri(reverse("opendata_guide")),
+        guide_url=site_root_url(request) + reverse("opendata_guide"),
     )
     if body is None:
         return HttpResponse(
@@ -387,7 +388,7 @@ def api_not_found(request, rest):
 @open_data_response
 def guide(request):
     """The human page explaining the API and downloads, with examples."""
-    base = request.build_absolute_uri("/")[:-1]
+    base = site_root_url(request)
     example_list = {
         "licence": LICENCE,
         "count": 12,

@@ -37,10 +37,10 @@ LISTS = {
     "/open-data/pilots.csv": 5,
     "/open-data/metrics.csv": 2,
     "/open-data/measurements.csv": 1,
-    "/open-data/360giving.json": 9,
-    "/open-data/360giving.csv": 9,
-    "/open-data/iati-results.json": 7,
-    "/open-data/iati-activities.xml": 7,
+    "/open-data/360giving.json": 10,
+    "/open-data/360giving.csv": 10,
+    "/open-data/iati-results.json": 8,
+    "/open-data/iati-activities.xml": 8,
 }
 
 

@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from lxml import etree
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from wagtail.models import Site
 
 from challenges.models import ChallengeIndexPage
 from home.models import Organisation
@@ -250,7 +251,9 @@ class DemoContentStandardsTests(StandardsChecks, TestCase):
         results = self.client.get("/open-data/iati-results.json").json()
         self.assertEqual(
             results["iati-activities-xml"],
-            "http://testserver/open-data/iati-activities.xml",
+            # The site's configured address (the Site record), not the request's host.
+            Site.objects.get(is_default_site=True).root_url
+            + "/open-data/iati-activities.xml",
         )
         self.assertIn("not an IATI Standard file", results["about"])
 
