@@ -1,7 +1,7 @@
 """What search engines and link previews read: /sitemap.xml, /robots.txt, each page's
 canonical link, description and Open Graph tags, absolute addresses from the Site record
 (kept at WAGTAILADMIN_BASE_URL), partner and case-study JSON-LD, and the inline script
-that marks <body> before the first paint (issue 18)."""
+that marks <body> before the first paint."""
 
 import base64
 import datetime
