@@ -276,7 +276,9 @@ def _ensure_users() -> None:
             user.groups.add(Group.objects.get(name=group_name))
 
 
-# (name, type, local authority area, org-id.guide identifier, website)
+# (name, type, local authority area, org-id.guide identifier, website). Councils carry
+# their GB-LAE register codes and NHS bodies their NHS ODS codes (GB-NHS); police and fire
+# services have no org-id.guide register, so 360Giving gives them the 360G- prefix.
 T, A = Organisation.Type, LocalAuthorityArea
 REGION_ORGANISATIONS = [
     (
@@ -445,28 +447,28 @@ REGION_ORGANISATIONS = [
         "NHS Birmingham and Solihull Integrated Care Board",
         T.NHS,
         A.BIRMINGHAM,
-        "",
+        "GB-NHS-QHL",
         "https://www.birminghamsolihull.icb.nhs.uk",
     ),
     (
         "NHS Black Country Integrated Care Board",
         T.NHS,
         A.SANDWELL,
-        "",
+        "GB-NHS-QUA",
         "https://blackcountry.icb.nhs.uk",
     ),
     (
         "University Hospitals Birmingham NHS Foundation Trust",
         T.NHS,
         A.BIRMINGHAM,
-        "",
+        "GB-NHS-RRK",
         "https://www.uhb.nhs.uk",
     ),
     (
         "The Royal Wolverhampton NHS Trust",
         T.NHS,
         A.WOLVERHAMPTON,
-        "",
+        "GB-NHS-RL4",
         "https://www.royalwolverhampton.nhs.uk",
     ),
     (
