@@ -11,8 +11,8 @@ desktop. Categories: SEO, accessibility and performance (for cumulative layout s
 The table is written to bench/LIGHTHOUSE_RESULTS.md; the full JSON reports go to
 bench/results/lighthouse/ (not in git). Exits 1 if a target is missed: SEO and
 accessibility 1.00, layout shift under 0.05.
-Needs: `npm ci` (node_modules/.bin/lighthouse) and Chromium at CHROME_PATH (default
-/usr/bin/chromium).
+Needs: `npm ci --prefix bench/node` (Lighthouse, pinned in bench/node/package.json) and
+Chromium at CHROME_PATH (default /usr/bin/chromium).
 """
 
 import argparse
@@ -33,7 +33,7 @@ from bench.run import machine, wait_until_up  # noqa: E402
 
 PYTHON = sys.executable
 PORT = 8210
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "bench" / "node" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
 CATEGORIES = "seo,accessibility,performance"
 FORM_FACTORS = ("mobile", "desktop")
@@ -126,7 +126,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        raise SystemExit("no node_modules/.bin/lighthouse: run `npm ci` first")
+        raise SystemExit(
+            "no bench/node/node_modules/.bin/lighthouse: run `npm ci --prefix bench/node` first"
+        )
 
     work = Path(tempfile.mkdtemp(prefix="impactlab-lighthouse-"))
     base = f"http://127.0.0.1:{PORT}"
