@@ -206,6 +206,7 @@ def _setting(module: str, extra_env: dict) -> str:
         "DJANGO_SECRET_KEY": "k3$Vq9!tZ2p@Lw8rXc5^Ny7&Hb4*Md6(Fg1)Js0-Ae+Ru_pW3xYz7",
         "DJANGO_ALLOWED_HOSTS": "impactlab.example",
         "CACHE_URL": "redis://127.0.0.1:6379/2",
+        "WAGTAILADMIN_BASE_URL": "https://impactlab.example",
         "DJANGO_SETTINGS_MODULE": module,
         **extra_env,
     }

@@ -346,5 +346,6 @@ class FrontEndQueryCountTests:
             assert client.get(url).status_code == 200
 
 
-MEASUREMENTS_PAGE_QUERIES = 11
-PROPOSAL_LIST_QUERIES = 9
+# Each includes the Site record the page's canonical link and Open Graph address read.
+MEASUREMENTS_PAGE_QUERIES = 12
+PROPOSAL_LIST_QUERIES = 10
