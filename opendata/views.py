@@ -20,7 +20,7 @@ from home.models import LocalAuthorityArea
 from home.selectors import site_root_url
 from pilots.models import THEMES, Pilot
 
-from . import iati, records, selectors, standards
+from . import iati, prebuilt, records, selectors, standards
 from .http import LICENCE, LICENCE_URL, open_data_response, rate_limit_text
 from .records import area_label
 
@@ -49,20 +49,42 @@ def filters_from(request: HttpRequest) -> selectors.PilotFilters:
     )
 
 
-def _download(build):
-    """A download view: safe methods only, filters checked, open-data headers."""
+# The downloads built ahead (opendata/prebuilt.py): view name -> (file name, builder).
+PREBUILT: dict = {}
 
-    @require_safe
-    @open_data_response
-    def view(request: HttpRequest) -> HttpResponse:
-        try:
-            filters = filters_from(request)
-        except BadFilter as error:
-            return HttpResponse(str(error), status=400, content_type="text/plain")
-        return build(request, filters)
 
-    view.__name__ = build.__name__
-    return view
+def _download(filename: str, *, filtered: bool = True):
+    """A download view: safe methods only, filters checked, open-data headers.
+
+    Unfiltered, it is served from the file built ahead when that is current (the same
+    bytes, headers and ETag); otherwise, and for every filtered request, it is built in
+    the request by `build(request, filters)` (None for the request when built ahead).
+    """
+
+    def decorator(build):
+        @require_safe
+        @open_data_response
+        def view(request: HttpRequest) -> HttpResponse:
+            filters = selectors.PilotFilters()
+            if filtered:
+                try:
+                    filters = filters_from(request)
+                except BadFilter as error:
+                    return HttpResponse(
+                        str(error), status=400, content_type="text/plain"
+                    )
+            if filters == selectors.PilotFilters():
+                response = prebuilt.serve(request, build.__name__)
+                if response is not None:
+                    return response
+            return build(request, filters)
+
+        view.__name__ = build.__name__
+        view.__doc__ = build.__doc__
+        PREBUILT[build.__name__] = (filename, build)
+        return view
+
+    return decorator
 
 
 PILOT_CSV_COLUMNS = [
@@ -108,7 +130,7 @@ def _pilot_csv_row(pilot) -> dict:
     }
 
 
-@_download
+@_download("pilots.csv")
 def pilots_csv(request, filters):
     return csv_response(
         "pilots.csv",
@@ -141,7 +163,7 @@ METRIC_CSV_COLUMNS = [
 ]
 
 
-@_download
+@_download("metrics.csv")
 def metrics_csv(request, filters):
     summaries = selectors.metric_summaries(
         metrics=selectors.metrics_published(filters=filters)
@@ -167,7 +189,7 @@ MEASUREMENT_CSV_COLUMNS = [
 ]
 
 
-@_download
+@_download("measurements.csv")
 def measurements_csv(request, filters):
     return csv_response(
         "measurements.csv",
@@ -197,9 +219,8 @@ CHALLENGE_CSV_COLUMNS = [
 ]
 
 
-@require_safe
-@open_data_response
-def challenges_csv(request):
+@_download("challenges.csv", filtered=False)
+def challenges_csv(request, filters):
     """Live, public challenges; winners (organisation names) once announced."""
     winners: dict[int, list[str]] = {}
     for entry in selectors.challenge_winners():
@@ -243,13 +264,13 @@ def _grants(request, filters):
     )
 
 
-@_download
+@_download("360giving.json")
 def grants_360_json(request, filters):
     body = {"grants": _grants(request, filters), "license": LICENCE_URL}
     return JsonResponse(body, json_dumps_params={"indent": 2})
 
 
-@_download
+@_download("grants-360giving.csv")
 def grants_360_csv(request, filters):
     return csv_response(
         "grants-360giving.csv",
@@ -258,7 +279,7 @@ def grants_360_csv(request, filters):
     )
 
 
-@_download
+@_download("iati-results.json")
 def iati_results_json(request, filters):
     # IATI-style, not an IATI file: the standard's own format is the XML below.
     body = {
@@ -274,7 +295,7 @@ def iati_results_json(request, filters):
     )
 
 
-@_download
+@_download("iati-activities.xml")
 def iati_activities_xml(request, filters):
     body = iati.activities_xml(
         filters=filters,
