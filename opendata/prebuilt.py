@@ -3,7 +3,8 @@
 download is a file read, not thousands of rows built in a request.
 
 - `downloads_rebuild` builds each file with the download's own view code (the same bytes a
-  request builds), into a temporary file, then saves it under a name holding its content
+  request builds; a CSV's rows are written to the file as they come, the measurements
+  read from the database in chunks), into a temporary file, then saves it under a name holding its content
   hash (`pilots-<hash>.csv`): a file, once saved, never changes. Last, `manifest.json` is
   replaced in one step (a rename on disk), so a reader sees the old set or the new one,
   never half of either. Files neither the new nor the previous manifest names are deleted.
@@ -25,7 +26,9 @@ request (correct, only slower).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import io
 import json
 import logging
 import os
@@ -42,6 +45,8 @@ from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.http import http_date
+
+from home.csv import csv_response, write_csv_rows
 
 logger = logging.getLogger(__name__)
 
@@ -116,22 +121,47 @@ def _builders() -> dict:
     return PREBUILT
 
 
-def _build_one(key: str, filename: str, build, previous: dict | None) -> dict | None:
-    """Build one download into the storage; its manifest entry (None if the download
-    has nothing to serve, e.g. the IATI file's 404 with no published pilot)."""
-    from .selectors import PilotFilters
+def _write(built, temp) -> tuple[dict, str, int] | None:
+    """Write what a builder returned to `temp`: its headers, SHA-256 and size (None if
+    the download has nothing to serve, e.g. the IATI file's 404 with no pilot)."""
+    from .views import CsvDownload
 
-    response = build(None, PilotFilters())
-    if response.status_code != 200:
-        return None
+    if isinstance(built, CsvDownload):
+        # Rows straight to the file, never the whole CSV in memory; the headers are
+        # those of the response the request would build.
+        text = io.TextIOWrapper(temp, encoding="utf-8", newline="")
+        write_csv_rows(text, built.header, built.rows)
+        text.flush()
+        text.detach()
+        response = csv_response(built.filename, built.header, ())
+    else:
+        response = built
+        if response.status_code != 200:
+            return None
+        for chunk in response:
+            temp.write(chunk)
+    temp.seek(0)
     digest = hashlib.sha256()
     size = 0
+    while chunk := temp.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    headers = {
+        "content_type": response["Content-Type"],
+        "content_disposition": response.get("Content-Disposition", ""),
+    }
+    return headers, digest.hexdigest(), size
+
+
+def _build_one(filename: str, build, previous: dict | None) -> dict | None:
+    """Build one download into the storage; its manifest entry, or None."""
+    from .selectors import PilotFilters
+
     with tempfile.TemporaryFile() as temp:
-        for chunk in response:
-            digest.update(chunk)
-            temp.write(chunk)
-            size += len(chunk)
-        hexdigest = digest.hexdigest()
+        written = _write(build(None, PilotFilters()), temp)
+        if written is None:
+            return None
+        headers, hexdigest, size = written
         path = PurePosixPath(filename)
         name = f"{path.stem}-{hexdigest[:16]}{path.suffix}"
         store = storage()
@@ -148,8 +178,7 @@ def _build_one(key: str, filename: str, build, previous: dict | None) -> dict | 
         "etag": etag,
         "size": size,
         "built_at": built_at,
-        "content_type": response["Content-Type"],
-        "content_disposition": response.get("Content-Disposition", ""),
+        **headers,
     }
 
 
@@ -161,7 +190,7 @@ def downloads_rebuild() -> dict:
     old_files = previous.get("files", {})
     files = {}
     for key, (filename, build) in _builders().items():
-        entry = _build_one(key, filename, build, old_files.get(key))
+        entry = _build_one(filename, build, old_files.get(key))
         if entry is not None:
             files[key] = entry
     manifest = {
@@ -193,7 +222,7 @@ class Prebuilt:
 
     @property
     def last_modified(self) -> int:
-        return int(timezone.datetime.fromisoformat(self.entry["built_at"]).timestamp())
+        return int(datetime.datetime.fromisoformat(self.entry["built_at"]).timestamp())
 
     def response(self) -> FileResponse:
         response = FileResponse(
