@@ -37,6 +37,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -77,7 +78,8 @@ def data_version() -> str:
 def data_changed() -> None:
     """`home.page_cache.on_change` listener: published data changed (and committed)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    rebuild_queue()
+    if getattr(settings, "OPENDATA_REBUILD_ON_CHANGE", True):
+        rebuild_queue()
 
 
 def rebuild_queue() -> bool:

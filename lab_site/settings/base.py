@@ -385,6 +385,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Each committed change to published data queues a rebuild of the open-data downloads
+# (opendata/prebuilt.py); off, they are rebuilt only by beat and `build_open_data`.
+OPENDATA_REBUILD_ON_CHANGE = env.bool("OPENDATA_REBUILD_ON_CHANGE", default=True)
+
 # Search: Wagtail's database backend unless ELASTICSEARCH_URL names a cluster.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="impactlab")

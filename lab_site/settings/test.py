@@ -22,6 +22,10 @@ STORAGES = {
     },
 }
 WHITENOISE_AUTOREFRESH = True
+# Tasks run eagerly here, so a rebuild of every open-data download after each committed
+# save would slow every transactional test: only tests/opendata/test_prebuilt.py turns it
+# on (the files still go stale on a change, and the downloads are built in the request).
+OPENDATA_REBUILD_ON_CHANGE = False
 # Query-count tests measure rendering, so pages are cached only where a test turns it on
 # (tests/home/test_page_cache.py).
 PAGE_CACHE_SECONDS = 0
