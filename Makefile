@@ -25,6 +25,7 @@ migrate: $(VENV)/.runtime
 
 demo: migrate
 	$(MANAGE) load_demo_content
+	$(MANAGE) build_open_data
 
 ## make run: set up, migrate, load the demo content and serve http://127.0.0.1:8000/
 run: demo

@@ -28,11 +28,14 @@ leave page caching off.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 HEADER = "X-Page-Cache"
@@ -83,12 +86,28 @@ def generation() -> int:
     return value
 
 
+# Functions called, with no arguments, after each committed change moved the generation
+# on: an upper app that keeps its own copy of published data (opendata's prebuilt
+# downloads) registers one with `on_change` instead of watching the models itself.
+CHANGE_LISTENERS: list = []
+
+
+def on_change(listener) -> None:
+    if listener not in CHANGE_LISTENERS:
+        CHANGE_LISTENERS.append(listener)
+
+
 def bump_generation() -> None:
     """Make every cached page stale (called once the changing transaction commits)."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (or evicted): start one past any old key
         cache.add(GENERATION_KEY, 2, timeout=None)
+    for listener in CHANGE_LISTENERS:
+        try:
+            listener()
+        except Exception:  # a listener's failure must not fail the change itself
+            logger.exception("Page-cache change listener %r failed", listener)
 
 
 def invalidate_on_commit() -> None:

@@ -8,7 +8,8 @@
   JSON error and `Retry-After`: the seconds until the client's window resets;
 - `Link: <OGL v3.0>; rel="license"` on every response;
 - on a 200 to GET/HEAD: `Cache-Control: public, max-age=300` and a strong ETag of the body;
-  a matching `If-None-Match` gets 304 Not Modified (Django's `get_conditional_response`).
+  a matching `If-None-Match` gets 304 Not Modified (Django's `get_conditional_response`);
+  a download built ahead (a file response) brings its own ETag and Last-Modified.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 from django_ratelimit.core import get_usage
 
 from home.access import client_ip
@@ -72,7 +74,12 @@ def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     if getattr(response, "streaming", False):
-        return response
+        if "ETag" not in response:
+            return response
+        # A download built ahead (opendata/prebuilt.py): its ETag and Last-Modified
+        # come with the file.
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        return _conditional(request, response, response["ETag"])
     if not getattr(response, "is_rendered", True):  # DRF (API v2) renders late
         response.render()
     # A page whose header names a signed-in person is cached by their browser only.
@@ -84,10 +91,21 @@ def finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         patch_cache_control(response, public=True, max_age=MAX_AGE)
     etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
     response["ETag"] = etag
-    conditional = get_conditional_response(request, etag=etag, response=response)
+    return _conditional(request, response, etag)
+
+
+def _conditional(request: HttpRequest, response, etag: str):
+    last_modified = response.get("Last-Modified")
+    conditional = get_conditional_response(
+        request,
+        etag=etag,
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+        response=response,
+    )
     if conditional is not response:
         conditional["Link"] = response["Link"]
         conditional["Cache-Control"] = response["Cache-Control"]
+        response.close()  # a prebuilt file's handle
     return conditional
 
 

@@ -6,6 +6,8 @@ Every download takes the same filters as the API (`theme`, `area`, `status`,
 """
 
 import json
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,7 +22,7 @@ from home.models import LocalAuthorityArea
 from home.selectors import site_root_url
 from pilots.models import THEMES, Pilot
 
-from . import iati, records, selectors, standards
+from . import iati, prebuilt, records, selectors, standards
 from .http import LICENCE, LICENCE_URL, open_data_response, rate_limit_text
 from .records import area_label
 
@@ -49,20 +51,57 @@ def filters_from(request: HttpRequest) -> selectors.PilotFilters:
     )
 
 
-def _download(build):
-    """A download view: safe methods only, filters checked, open-data headers."""
+# The downloads built ahead (opendata/prebuilt.py): view name -> (file name, builder).
+PREBUILT: dict = {}
 
-    @require_safe
-    @open_data_response
-    def view(request: HttpRequest) -> HttpResponse:
-        try:
-            filters = filters_from(request)
-        except BadFilter as error:
-            return HttpResponse(str(error), status=400, content_type="text/plain")
-        return build(request, filters)
 
-    view.__name__ = build.__name__
-    return view
+class CsvDownload(NamedTuple):
+    """What a CSV download's builder returns: rows, written as they come (to the
+    response in a request, straight to the file when built ahead)."""
+
+    filename: str
+    header: list
+    rows: Iterable
+
+
+def respond(built) -> HttpResponse:
+    if isinstance(built, CsvDownload):
+        return csv_response(built.filename, built.header, built.rows)
+    return built
+
+
+def _download(filename: str, *, filtered: bool = True):
+    """A download view: safe methods only, filters checked, open-data headers.
+
+    Unfiltered, it is served from the file built ahead when that is current (the same
+    bytes, headers and ETag); otherwise, and for every filtered request, it is built in
+    the request by `build(request, filters)` (None for the request when built ahead).
+    """
+
+    def decorator(build):
+        @require_safe
+        @open_data_response
+        def view(request: HttpRequest) -> HttpResponse:
+            filters = selectors.PilotFilters()
+            if filtered:
+                try:
+                    filters = filters_from(request)
+                except BadFilter as error:
+                    return HttpResponse(
+                        str(error), status=400, content_type="text/plain"
+                    )
+            if filters == selectors.PilotFilters():
+                response = prebuilt.serve(request, build.__name__)
+                if response is not None:
+                    return response
+            return respond(build(request, filters))
+
+        view.__name__ = build.__name__
+        view.__doc__ = build.__doc__
+        PREBUILT[build.__name__] = (filename, build)
+        return view
+
+    return decorator
 
 
 PILOT_CSV_COLUMNS = [
@@ -108,9 +147,9 @@ def _pilot_csv_row(pilot) -> dict:
     }
 
 
-@_download
+@_download("pilots.csv")
 def pilots_csv(request, filters):
-    return csv_response(
+    return CsvDownload(
         "pilots.csv",
         PILOT_CSV_COLUMNS,
         (_pilot_csv_row(p) for p in selectors.pilots_published(filters=filters)),
@@ -141,7 +180,7 @@ METRIC_CSV_COLUMNS = [
 ]
 
 
-@_download
+@_download("metrics.csv")
 def metrics_csv(request, filters):
     summaries = selectors.metric_summaries(
         metrics=selectors.metrics_published(filters=filters)
@@ -150,7 +189,7 @@ def metrics_csv(request, filters):
     for summary in summaries:
         record = records.metric_record(summary)
         rows.append({k: record[k] for k in METRIC_CSV_COLUMNS})
-    return csv_response("metrics.csv", METRIC_CSV_COLUMNS, rows)
+    return CsvDownload("metrics.csv", METRIC_CSV_COLUMNS, rows)
 
 
 MEASUREMENT_CSV_COLUMNS = [
@@ -167,14 +206,16 @@ MEASUREMENT_CSV_COLUMNS = [
 ]
 
 
-@_download
+@_download("measurements.csv")
 def measurements_csv(request, filters):
-    return csv_response(
+    return CsvDownload(
         "measurements.csv",
         MEASUREMENT_CSV_COLUMNS,
         (
             records.measurement_row(m)
-            for m in selectors.measurements_published(filters=filters)
+            for m in selectors.measurements_published(filters=filters).iterator(
+                chunk_size=2000
+            )
         ),
     )
 
@@ -197,9 +238,8 @@ CHALLENGE_CSV_COLUMNS = [
 ]
 
 
-@require_safe
-@open_data_response
-def challenges_csv(request):
+@_download("challenges.csv", filtered=False)
+def challenges_csv(request, filters):
     """Live, public challenges; winners (organisation names) once announced."""
     winners: dict[int, list[str]] = {}
     for entry in selectors.challenge_winners():
@@ -229,7 +269,7 @@ def challenges_csv(request):
                 else "",
             }
         )
-    return csv_response("challenges.csv", CHALLENGE_CSV_COLUMNS, rows)
+    return CsvDownload("challenges.csv", CHALLENGE_CSV_COLUMNS, rows)
 
 
 def _grants(request, filters):
@@ -243,22 +283,22 @@ def _grants(request, filters):
     )
 
 
-@_download
+@_download("360giving.json")
 def grants_360_json(request, filters):
     body = {"grants": _grants(request, filters), "license": LICENCE_URL}
     return JsonResponse(body, json_dumps_params={"indent": 2})
 
 
-@_download
+@_download("grants-360giving.csv")
 def grants_360_csv(request, filters):
-    return csv_response(
+    return CsvDownload(
         "grants-360giving.csv",
         standards.GRANT_CSV_COLUMNS,
         (standards.grant_csv_row(g) for g in _grants(request, filters)),
     )
 
 
-@_download
+@_download("iati-results.json")
 def iati_results_json(request, filters):
     # IATI-style, not an IATI file: the standard's own format is the XML below.
     body = {
@@ -274,7 +314,7 @@ def iati_results_json(request, filters):
     )
 
 
-@_download
+@_download("iati-activities.xml")
 def iati_activities_xml(request, filters):
     body = iati.activities_xml(
         filters=filters,

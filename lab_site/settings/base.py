@@ -277,6 +277,17 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Open-data downloads built ahead (opendata/prebuilt.py), served only by their views:
+    # outside MEDIA_ROOT, written by the web and worker processes only.
+    "opendata": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.path("OPENDATA_ROOT", default=BASE_DIR / "open_data"),
+            "base_url": None,
+            "file_permissions_mode": 0o644,
+            "directory_permissions_mode": 0o755,
+        },
+    },
 }
 
 # Email: console output unless EMAIL_URL names an SMTP server (smtp+tls://user:pw@host:587).
@@ -366,7 +377,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "home.tasks.retention_purge_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Nightly, 04:10: rebuild every open-data download, should a change's rebuild have
+    # been lost (each change to published data queues one).
+    "opendata-rebuild-downloads": {
+        "task": "opendata.tasks.rebuild_downloads_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }
+
+# Each committed change to published data queues a rebuild of the open-data downloads
+# (opendata/prebuilt.py); off, they are rebuilt only by beat and `build_open_data`.
+OPENDATA_REBUILD_ON_CHANGE = env.bool("OPENDATA_REBUILD_ON_CHANGE", default=True)
 
 # Search: Wagtail's database backend unless ELASTICSEARCH_URL names a cluster.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")

@@ -1,5 +1,7 @@
 """Settings for pytest. The database comes from DATABASE_URL (CI sets PostgreSQL)."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -10,8 +12,20 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Prebuilt open-data downloads: a directory of this test process's own.
+    "opendata": {
+        **STORAGES["opendata"],  # noqa: F405
+        "OPTIONS": {
+            **STORAGES["opendata"]["OPTIONS"],  # noqa: F405
+            "location": tempfile.mkdtemp(prefix="impactlab-opendata-"),
+        },
+    },
 }
 WHITENOISE_AUTOREFRESH = True
+# Tasks run eagerly here, so a rebuild of every open-data download after each committed
+# save would slow every transactional test: only tests/opendata/test_prebuilt.py turns it
+# on (the files still go stale on a change, and the downloads are built in the request).
+OPENDATA_REBUILD_ON_CHANGE = False
 # Query-count tests measure rendering, so pages are cached only where a test turns it on
 # (tests/home/test_page_cache.py).
 PAGE_CACHE_SECONDS = 0
