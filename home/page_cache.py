@@ -33,6 +33,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -86,15 +87,10 @@ def generation() -> int:
     return value
 
 
-# Functions called, with no arguments, after each committed change moved the generation
-# on: an upper app that keeps its own copy of published data (opendata's prebuilt
-# downloads) registers one with `on_change` instead of watching the models itself.
-CHANGE_LISTENERS: list = []
-
-
-def on_change(listener) -> None:
-    if listener not in CHANGE_LISTENERS:
-        CHANGE_LISTENERS.append(listener)
+# Sent after each committed change moved the generation on: an upper app that keeps its
+# own copy of published data (opendata's prebuilt downloads) connects a receiver instead
+# of watching the models itself.
+published_data_changed = Signal()
 
 
 def bump_generation() -> None:
@@ -103,11 +99,14 @@ def bump_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (or evicted): start one past any old key
         cache.add(GENERATION_KEY, 2, timeout=None)
-    for listener in CHANGE_LISTENERS:
-        try:
-            listener()
-        except Exception:  # a listener's failure must not fail the change itself
-            logger.exception("Page-cache change listener %r failed", listener)
+    # send_robust: a receiver's failure must not fail the change itself.
+    for receiver, error in published_data_changed.send_robust(sender=None):
+        if isinstance(error, Exception):
+            logger.error(
+                "published_data_changed receiver %r failed",
+                receiver,
+                exc_info=(type(error), error, error.__traceback__),
+            )
 
 
 def invalidate_on_commit() -> None:

@@ -11,5 +11,7 @@ class OpendataConfig(AppConfig):
 
         from . import prebuilt
 
-        # The page cache's hook tells when published data changed: rebuild the files.
-        page_cache.on_change(prebuilt.data_changed)
+        # The page cache's signal tells when published data changed: rebuild the files.
+        page_cache.published_data_changed.connect(
+            prebuilt.data_changed, dispatch_uid="opendata-prebuilt"
+        )

@@ -13,8 +13,8 @@ download is a file read, not thousands of rows built in a request.
   disposition, and when that content was first built; and, for the whole set, the data
   version it was built from.
 - The data version is a random token in the default cache, replaced after every committed
-  change to published data (`home.page_cache.on_change`, the page cache's own hook). A
-  manifest built from another version (or when the cache has lost the token) is stale:
+  change to published data (`home.page_cache.published_data_changed`, the page cache's
+  own signal). A manifest built from another version (or when the cache has lost the token) is stale:
   the view builds in the request, as before, and a rebuild is queued.
 - Rebuilds are debounced: one is queued only when none is pending (a cache key the task
   clears as it starts, so a change made during a build queues the next one).
@@ -75,8 +75,9 @@ def data_version() -> str:
     return version
 
 
-def data_changed() -> None:
-    """`home.page_cache.on_change` listener: published data changed (and committed)."""
+def data_changed(**kwargs) -> None:
+    """Receiver of `home.page_cache.published_data_changed`: published data changed (and
+    the change committed)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     if getattr(settings, "OPENDATA_REBUILD_ON_CHANGE", True):
         rebuild_queue()
