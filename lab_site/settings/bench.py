@@ -7,6 +7,8 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "bench-only-" + "x7Qp2Lm9Rt4Vw8Zc1Nb6Hj3Kd5Fg0Sa" * 2
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Production requires the public address; the bench serves on loopback.
+os.environ.setdefault("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # bench/run.py names its Redis; bench/search.py serves nothing and runs one process.
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 

@@ -60,6 +60,7 @@ def _production_env(**extra: str) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1",
         CACHE_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/{CACHE_DB}",
         PYTHONPATH=str(ROOT),
         **extra,
