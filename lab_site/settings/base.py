@@ -386,8 +386,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Each committed change to published data queues a rebuild of the open-data downloads
-# (opendata/prebuilt.py); off, they are rebuilt only by beat and `build_open_data`.
-OPENDATA_REBUILD_ON_CHANGE = env.bool("OPENDATA_REBUILD_ON_CHANGE", default=True)
+# (opendata/prebuilt.py); off, they are rebuilt only by beat and `build_open_data`, and a
+# stale file is built in the request meanwhile. Off by default when Celery runs tasks in
+# the web process (no broker: `make run`), where each save would rebuild every file.
+OPENDATA_REBUILD_ON_CHANGE = env.bool(
+    "OPENDATA_REBUILD_ON_CHANGE", default=not CELERY_TASK_ALWAYS_EAGER
+)
 
 # Search: Wagtail's database backend unless ELASTICSEARCH_URL names a cluster.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
