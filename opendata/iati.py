@@ -294,9 +294,15 @@ def _iso(spec: dict) -> dict:
     return {"iso_date": spec["iso-date"]}
 
 
-def activities_xml(*, filters: selectors.PilotFilters, guide_url: str) -> bytes | None:
+def activities_xml(
+    *,
+    filters: selectors.PilotFilters,
+    guide_url: str,
+    generated_at: datetime.datetime | None = None,
+) -> bytes | None:
     """The IATI 2.03 activities file for the published pilots that match the filters;
-    None when none do (the standard's file needs at least one activity)."""
+    None when none do (the standard's file needs at least one activity).
+    `generated_at` (default now) is its generated-datetime."""
     pilots = list(
         selectors.pilots_published(filters=filters).select_related("proposal")
     )
@@ -305,12 +311,12 @@ def activities_xml(*, filters: selectors.PilotFilters, guide_url: str) -> bytes 
     by_pilot: dict[int, list] = {}
     for metric in selectors.metrics_published(filters=filters):
         by_pilot.setdefault(metric.pilot_id, []).append(metric)
-    now = timezone.now()
+    now = generated_at or timezone.now()
     root = etree.Element(
         "iati-activities",
         {"version": VERSION, "generated-datetime": now.isoformat(timespec="seconds")},
     )
-    today = timezone.localdate(now)
+    today = timezone.localdate()
     for pilot in pilots:
         _activity(
             root, pilot, by_pilot.get(pilot.pk, []), guide_url=guide_url, today=today

@@ -55,6 +55,7 @@ STORAGE = "opendata"
 MANIFEST = "manifest.json"
 VERSION_KEY = "opendata:data-version"
 PENDING_KEY = "opendata:rebuild-pending"
+CHANGED_AT_KEY = "opendata:data-changed-at"
 # A queued rebuild that never ran (a message lost with the broker) stops blocking the
 # next one after this long.
 PENDING_SECONDS = 15 * 60
@@ -75,10 +76,22 @@ def data_version() -> str:
     return version
 
 
+def data_changed_at() -> datetime.datetime:
+    """When the published data last changed, to the second (now, when the cache holds no
+    time): the IATI file's generated-datetime, so that the same data always makes the
+    same bytes and ETag, built ahead or in the request."""
+    value = cache.get(CHANGED_AT_KEY)
+    if value is None:
+        cache.add(CHANGED_AT_KEY, timezone.now().replace(microsecond=0), timeout=None)
+        value = cache.get(CHANGED_AT_KEY)
+    return value
+
+
 def data_changed(**kwargs) -> None:
     """Receiver of `home.page_cache.published_data_changed`: published data changed (and
     the change committed)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(CHANGED_AT_KEY, timezone.now().replace(microsecond=0), timeout=None)
     if getattr(settings, "OPENDATA_REBUILD_ON_CHANGE", True):
         rebuild_queue()
 

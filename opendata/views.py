@@ -319,6 +319,7 @@ def iati_activities_xml(request, filters):
     body = iati.activities_xml(
         filters=filters,
         guide_url=site_root_url(request) + reverse("opendata_guide"),
+        generated_at=prebuilt.data_changed_at(),
     )
     if body is None:
         return HttpResponse(
