@@ -105,7 +105,11 @@ def _conditional(request: HttpRequest, response, etag: str):
     if conditional is not response:
         conditional["Link"] = response["Link"]
         conditional["Cache-Control"] = response["Cache-Control"]
-        response.close()  # a prebuilt file's handle
+        # A prebuilt file's handle. Not response.close(): that sends request_finished,
+        # whose close_old_connections would close the database connection mid-request.
+        file = getattr(response, "file_to_stream", None)
+        if file is not None:
+            file.close()
     return conditional
 
 
