@@ -5,7 +5,7 @@
 Builds a throwaway SQLite database with the demo content (migrate, load_demo_content, as
 `make run` does), collects the static files into a throwaway directory, serves the site
 with production settings (DEBUG off, WhiteNoise, `lab_site.settings.bench`) under gunicorn
-and runs Lighthouse (npm, pinned in package.json) in Debian's Chromium on the home page, a
+and runs Lighthouse (npm, pinned in bench/node/package.json; `npm ci --prefix bench/node`) in Debian's Chromium on the home page, a
 challenge brief, the case-study finder and a case study, mobile (Lighthouse's default) and
 desktop. Categories: SEO, accessibility and performance (for cumulative layout shift).
 The table is written to bench/LIGHTHOUSE_RESULTS.md; the full JSON reports go to
@@ -236,7 +236,7 @@ def main() -> None:
     Path(args.output).write_text(
         "# Lighthouse\n\n"
         f"Run on {datetime.date.today().isoformat()} on {machine()}.\n\n"
-        f"Reproduce: `{command}`. Lighthouse {version} (npm, pinned in package.json) "
+        f"Reproduce: `{command}`. Lighthouse {version} (npm, pinned in bench/node/package.json; `npm ci --prefix bench/node`) "
         f'in {chromium} (`CHROME_PATH`, `--chrome-flags="{CHROME_FLAGS}"`), '
         f"`--only-categories={CATEGORIES}`; mobile is Lighthouse's default (emulated "
         f"phone, throttled), desktop is `--preset=desktop`. The site is served with "
